@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+
+namespace ImageStreams.Store;
+
+/// <summary>Where an object lives: its resource (plural, with group: "imagestreams.image.openshift.io"), namespace ("" when cluster scoped) and name.</summary>
+public readonly record struct ObjectKey(string Resource, string Namespace, string Name)
+{
+    public override string ToString() => Namespace.Length == 0 ? $"{Resource}/{Name}" : $"{Resource}/{Namespace}/{Name}";
+}
+
+/// <summary>An object as stored, with the resource version of its last write (also set in its metadata.resourceVersion).</summary>
+public sealed record StoredObject(ObjectKey Key, long ResourceVersion, JsonObject Object);
+
+/// <summary>A consistent list: the objects and the resource version it was read at (a watch from it misses nothing).</summary>
+public sealed record StoredList(long ResourceVersion, IReadOnlyList<StoredObject> Items);
+
+public enum StoreEventType
+{
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// <summary>One change. For a deletion, the object is its last state with the resource version of the deletion.</summary>
+public sealed record StoreEvent(StoreEventType Type, StoredObject Object);
+
+/// <summary>Why a store write failed; the API maps each to a Kubernetes Status.</summary>
+public enum StoreErrorReason
+{
+    NotFound,
+    AlreadyExists,
+    Conflict,
+    /// <summary>A watch asked for a resource version older than the event log keeps.</summary>
+    Gone,
+}
+
+public sealed class StoreException(StoreErrorReason reason, ObjectKey key, string message) : Exception(message)
+{
+    public StoreErrorReason Reason { get; } = reason;
+    public ObjectKey Key { get; } = key;
+}
+
+/// <summary>
+/// A durable store of JSON objects with one monotonic resource version across all of them, optimistic concurrency
+/// and watches. It knows nothing of kinds: generation, validation and status rules live above it.
+/// Every backend passes the same contract tests.
+/// </summary>
+public interface IObjectStore : IAsyncDisposable
+{
+    /// <summary>The object, or null when there is none.</summary>
+    ValueTask<StoredObject?> GetAsync(ObjectKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Objects of a resource in one namespace, or in all when <paramref name="ns"/> is null, ordered by namespace and name.</summary>
+    ValueTask<StoredList> ListAsync(string resource, string? ns, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new object; <see cref="StoreErrorReason.AlreadyExists"/> if the key is taken.</summary>
+    ValueTask<StoredObject> CreateAsync(ObjectKey key, JsonObject obj, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces an object. When <paramref name="expectedResourceVersion"/> is given and is not the current one the write fails with
+    /// <see cref="StoreErrorReason.Conflict"/>; a missing object fails with <see cref="StoreErrorReason.NotFound"/>.
+    /// </summary>
+    ValueTask<StoredObject> UpdateAsync(ObjectKey key, JsonObject obj, long? expectedResourceVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes an object and returns its last state; the same errors as <see cref="UpdateAsync"/>.</summary>
+    ValueTask<StoredObject> DeleteAsync(ObjectKey key, long? expectedResourceVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every object of every resource in a namespace, with one deletion event each.</summary>
+    ValueTask<int> DeleteNamespaceContentsAsync(string ns, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Changes after <paramref name="sinceResourceVersion"/>, then live ones, in resource version order, until cancelled.
+    /// <paramref name="resource"/> null watches every resource. Throws <see cref="StoreErrorReason.Gone"/> when the
+    /// events after that version are no longer kept.
+    /// </summary>
+    IAsyncEnumerable<StoreEvent> WatchAsync(string? resource, string? ns, long sinceResourceVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>The resource version of the latest write.</summary>
+    ValueTask<long> CurrentResourceVersionAsync(CancellationToken cancellationToken = default);
+}
