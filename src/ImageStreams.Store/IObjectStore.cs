@@ -71,10 +71,12 @@ public interface IObjectStore : IAsyncDisposable
     /// <summary>
     /// Changes after <paramref name="sinceResourceVersion"/>, then live ones, in resource version order, until cancelled.
     /// <paramref name="resource"/> null watches every resource. Throws <see cref="StoreErrorReason.Gone"/> when the
-    /// events after that version are no longer kept.
+    /// events after that version are no longer kept, or when the watcher fell so far behind that they no longer are.
+    /// A <paramref name="sinceResourceVersion"/> of 0 means "from now": only changes after the current version, no replay
+    /// (to see existing objects, list first and watch from the list's version).
     /// </summary>
     IAsyncEnumerable<StoreEvent> WatchAsync(string? resource, string? ns, long sinceResourceVersion, CancellationToken cancellationToken = default);
 
-    /// <summary>The resource version of the latest write.</summary>
+    /// <summary>The resource version of the latest write; a new store is at 1, so that no list is at 0 (which a watch reads as "from now").</summary>
     ValueTask<long> CurrentResourceVersionAsync(CancellationToken cancellationToken = default);
 }
