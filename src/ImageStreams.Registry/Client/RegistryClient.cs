@@ -1,0 +1,33 @@
+using ImageStreams.Registry.Http;
+
+namespace ImageStreams.Registry.Client;
+
+/// <summary>
+/// The registry client. One instance per process: it owns the connection pool and the per-registry state
+/// (transport found by ping, auth challenges, tokens, 429 deadlines, concurrency slots) that callers share.
+/// </summary>
+public sealed class RegistryClient : IRegistryClient, IDisposable
+{
+    private readonly RegistryHttpPipeline pipeline;
+
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public RegistryClient(RegistryClientOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        var settings = (options ?? new RegistryClientOptions()).Copy();
+        settings.Validate();
+        var time = timeProvider ?? TimeProvider.System;
+        pipeline = new RegistryHttpPipeline(settings, time);
+        var connection = new RegistryConnection(pipeline, new RegistryEndpoints(pipeline, settings, time), settings, time);
+        Manifests = new ManifestOperations(connection);
+        Blobs = new BlobOperations(connection);
+        Tags = new TagOperations(connection);
+    }
+
+    public IManifestOperations Manifests { get; }
+
+    public IBlobOperations Blobs { get; }
+
+    public ITagOperations Tags { get; }
+
+    public void Dispose() => pipeline.Dispose();
+}
