@@ -47,8 +47,9 @@ public static class TagHistory
     }
 
     /// <summary>
-    /// Sets the tag's condition of the same type. Written only when type, status, reason or message differ,
-    /// so a failure that repeats does not write again.
+    /// Sets the tag's condition of the same type. Written when type, status, reason or message differ, so a failure
+    /// that repeats does not write again; a repeat that answers a newer import request (its generation is newer than
+    /// the stored one's and the tag asked for it) moves only the generation, so the request counts as answered.
     /// </summary>
     public static ImageStream SetCondition(ImageStream stream, string tag, TagEventCondition condition)
     {
@@ -57,7 +58,12 @@ public static class TagHistory
         if (existing is not null && existing.Status == condition.Status && existing.Reason == condition.Reason &&
             existing.Message == condition.Message)
         {
-            return stream;
+            var requested = stream.SpecTag(tag)?.Generation ?? 0;
+            if (existing.Generation >= requested || existing.Generation >= condition.Generation)
+            {
+                return stream;
+            }
+            condition = existing with { Generation = condition.Generation };
         }
         var conditions = (list.Conditions ?? []).Where(c => c.Type != condition.Type).Prepend(condition).ToList();
         return WithTagList(stream, tag, list with { Conditions = conditions });

@@ -65,6 +65,20 @@ public class TagHistoryTests
     }
 
     [Fact]
+    public void SetCondition_SameFailureForANewerRequest_MovesOnlyTheGeneration()
+    {
+        var failed = new TagEventCondition { Reason = "NotFound", Message = "m", Generation = 2, LastTransitionTime = T0 };
+        var stream = TagHistory.SetCondition(StreamWith(), "latest", failed);
+        stream = stream with { Spec = new ImageStreamSpec { Tags = [new TagReference { Name = "latest", Generation = 3 }] } };
+
+        var again = TagHistory.SetCondition(stream, "latest", failed with { Generation = 4, LastTransitionTime = T0.AddHours(1) });
+
+        var condition = Assert.Single(again.StatusTag("latest")!.Conditions!);
+        Assert.Equal(4, condition.Generation);
+        Assert.Equal(T0, condition.LastTransitionTime);
+    }
+
+    [Fact]
     public void NeedsImport_FollowsTheGenerationRule()
     {
         var tag = new TagReference { Name = "latest", From = new ObjectReference { Kind = SourceKinds.DockerImage, Name = "r:latest" }, Generation = 2 };
