@@ -54,6 +54,12 @@ public static class ApiErrors
 
     public static ApiException BadRequest(string message) => Make(400, StatusReasons.BadRequest, message);
 
+    /// <summary>A path that names no resource or document of the API.</summary>
+    public static ApiException PathNotFound(string message = "the server could not find the requested resource") =>
+        Make(404, StatusReasons.NotFound, message);
+
+    public static ApiException NotAcceptable(string message) => Make(406, StatusReasons.NotAcceptable, message);
+
     public static ApiException MethodNotAllowed(string message) => Make(405, StatusReasons.MethodNotAllowed, message);
 
     public static ApiException Gone(string message) => Make(410, StatusReasons.Expired, message);
