@@ -1,25 +1,162 @@
+using System.Net;
+using ImageStreams.Controllers;
+using ImageStreams.Controllers.Import;
+using ImageStreams.Registry.Client;
+using ImageStreams.Registry.Inspection;
+using ImageStreams.Registry.Manifests;
+using ImageStreams.Resources;
+using ImageStreams.Server.Api;
+using ImageStreams.Server.Hosting;
+using ImageStreams.Store;
+using ImageStreams.Store.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
 namespace ImageStreams.Server;
 
-/// <summary>The whole server in one process: API, and later registry, controllers and console.</summary>
-public sealed class ImageStreamsServer : IAsyncDisposable
+/// <summary>The whole server in one process: the API and the controllers (import, tag tracking).</summary>
+public sealed partial class ImageStreamsServer : IAsyncDisposable
 {
-    private ImageStreamsServer(Uri baseAddress)
+    private readonly WebApplication _app;
+    private readonly IObjectStore _store;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _stopGate = new();
+    private Task? _stopping;
+    private int _disposed;
+
+    private ImageStreamsServer(WebApplication app, IObjectStore store, Uri baseAddress)
     {
+        _app = app;
+        _store = store;
         BaseAddress = baseAddress;
+        app.Lifetime.ApplicationStopped.Register(() => _stopped.TrySetResult());
+        // A signal (Ctrl-C, SIGTERM) only asks the host to stop; nobody else would then stop it.
+        app.Lifetime.ApplicationStopping.Register(() => _ = StopOnceAsync());
     }
 
     /// <summary>The address clients use, such as http://127.0.0.1:8080/ (the real port when Listen asked for port 0).</summary>
     public Uri BaseAddress { get; }
 
     /// <summary>Starts the server; returns once it accepts requests.</summary>
-    public static Task<ImageStreamsServer> StartAsync(ServerOptions options, CancellationToken cancellationToken = default)
+    public static async Task<ImageStreamsServer> StartAsync(ServerOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        throw new NotImplementedException();
+        if (!ListenAddress.TryParse(options.Listen, out var listen))
+        {
+            throw new ArgumentException($"--listen must be host:port (got \"{options.Listen}\")");
+        }
+        Directory.CreateDirectory(options.DataDir);
+        var store = await SqliteObjectStore.OpenAsync(
+            Path.Combine(options.DataDir, SqliteObjectStore.DefaultFileName),
+            new SqliteStoreOptions { WatchHistory = options.WatchHistory },
+            cancellationToken).ConfigureAwait(false);
+        WebApplication? app = null;
+        try
+        {
+            var registryHost = new ServerRegistryHost(options);
+            app = Build(options, listen, store, registryHost);
+            await app.Services.GetRequiredService<ResourceSet>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            var hostPort = listen.ClientHost(bound.Port);
+            registryHost.SetListening(hostPort);
+            var server = new ImageStreamsServer(app, store, new Uri($"http://{hostPort}/"));
+            var address = server.BaseAddress.ToString().TrimEnd('/');
+            var dataDir = Path.GetFullPath(options.DataDir);
+            LogListening(app.Logger, address, dataDir, registryHost.HostPort);
+            return server;
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Completes when the server has stopped (on a signal, or after <see cref="DisposeAsync"/>).</summary>
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _stopped.Task.WaitAsync(cancellationToken);
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        try
+        {
+            await StopOnceAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Stops the host once, whoever asks first (a signal or <see cref="DisposeAsync"/>).</summary>
+    private Task StopOnceAsync()
+    {
+        lock (_stopGate)
+        {
+            // Run apart: stopping raises ApplicationStopping, whose callback comes back here.
+            return _stopping ??= Task.Run(() => _app.StopAsync());
+        }
+    }
+
+    private static WebApplication Build(ServerOptions options, ListenAddress listen, IObjectStore store, IRegistryHost registryHost)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(ImageStreamsServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(listen.Address, listen.Port);
+            // The API enforces MaxRequestBodyBytes itself (with a Status body); registry uploads will be far larger.
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss ";
+        });
+        // Concise by default: the server's own messages, and only warnings from the framework (no per-request lines).
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System", LogLevel.Warning);
+        builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(registryHost);
+        builder.Services.AddImageStreamsResources();
+        builder.Services.AddImageStreamsControllers(
+            new ImportOptions { MaxRepositoryTags = options.MaxRepositoryTags },
+            new RegistryClientOptions { CaBundlePath = string.IsNullOrEmpty(options.RegistryCaBundle) ? null : options.RegistryCaBundle },
+            new ImageInspectorOptions { DefaultPlatform = string.IsNullOrEmpty(options.ImportPlatform) ? null : Platform.Parse(options.ImportPlatform) });
+        builder.Services.AddImageStreamsApi();
+
+        var app = builder.Build();
+        app.UseImageStreamsApi();
+        return app;
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "ImageStreams API on {Address}, data in {DataDir}, registry host {RegistryHost}")]
+    private static partial void LogListening(ILogger logger, string address, string dataDir, string registryHost);
 }

@@ -20,12 +20,31 @@ public sealed record ServerOptions
     /// <summary>How many store events a watch can resume from.</summary>
     public int WatchHistory { get; init; } = 10_000;
 
+    /// <summary>Longest a watch request stays open, in seconds; a client's shorter timeoutSeconds wins. Default 30 minutes, as Kubernetes.</summary>
+    public int MaxWatchSeconds { get; init; } = 1800;
+
+    /// <summary>How many tags a repository import (<c>import-image --all</c>) takes; the rest are reported. -1: no limit.</summary>
+    public int MaxRepositoryTags { get; init; } = 50;
+
+    /// <summary>
+    /// The platform (os/arch[/variant]) a Legacy import picks from a manifest list when the tag prefers none;
+    /// empty means linux/amd64, whatever machine the server runs on.
+    /// </summary>
+    public string? ImportPlatform { get; init; }
+
+    /// <summary>A PEM file of extra certificate authorities trusted for registries.</summary>
+    public string? RegistryCaBundle { get; init; }
+
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> with a message for the user.</summary>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(Listen))
+        if (string.IsNullOrWhiteSpace(Listen) || !Hosting.ListenAddress.TryParse(Listen, out _))
         {
-            throw new ArgumentException("--listen must be host:port");
+            throw new ArgumentException($"--listen must be host:port, such as 127.0.0.1:8080 or 0.0.0.0:0 (got \"{Listen}\")");
+        }
+        if (string.IsNullOrWhiteSpace(DataDir))
+        {
+            throw new ArgumentException("--data-dir must name a directory");
         }
         if (MaxRequestBodyBytes < 1024)
         {
@@ -34,6 +53,26 @@ public sealed record ServerOptions
         if (WatchHistory < 100)
         {
             throw new ArgumentException("--watch-history must be at least 100");
+        }
+        if (MaxWatchSeconds < 1)
+        {
+            throw new ArgumentException("--max-watch-seconds must be at least 1");
+        }
+        if (MaxRepositoryTags is 0 or < -1)
+        {
+            throw new ArgumentException("--max-repository-tags must be positive, or -1 for no limit");
+        }
+        if (ImportPlatform is { Length: > 0 } platform && platform.Split('/').Length is < 2 or > 3)
+        {
+            throw new ArgumentException($"--import-platform must be os/arch[/variant], such as linux/arm64 (got \"{platform}\")");
+        }
+        if (RegistryCaBundle is { Length: > 0 } bundle && !File.Exists(bundle))
+        {
+            throw new ArgumentException($"--registry-ca-bundle: no file \"{bundle}\"");
+        }
+        if (RegistryHostname is { Length: > 0 } host && (host.Contains('/', StringComparison.Ordinal) || host.Contains(' ', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"--registry-hostname must be host or host:port, without a scheme or path (got \"{host}\")");
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using ImageStreams.Registry.Http;
 
 namespace ImageStreams.Registry.Client;
@@ -8,15 +9,21 @@ namespace ImageStreams.Registry.Client;
 /// </summary>
 public sealed class RegistryClient : IRegistryClient, IDisposable
 {
-    private readonly RegistryHttpPipeline pipeline;
+    /// <summary>The meter of the client's instruments (requests by registry, method and status code).</summary>
+    public const string MeterName = "ImageStreams.Registry";
 
+    private readonly RegistryHttpPipeline pipeline;
+    private readonly Meter? ownMeter;
+
+    /// <param name="meterFactory">The host's meter factory; null gives the client a meter of its own.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
-    public RegistryClient(RegistryClientOptions? options = null, TimeProvider? timeProvider = null)
+    public RegistryClient(RegistryClientOptions? options = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
     {
         var settings = (options ?? new RegistryClientOptions()).Copy();
         settings.Validate();
         var time = timeProvider ?? TimeProvider.System;
-        pipeline = new RegistryHttpPipeline(settings, time);
+        var meter = meterFactory?.Create(MeterName) ?? (ownMeter = new Meter(MeterName));
+        pipeline = new RegistryHttpPipeline(settings, time, meter);
         var connection = new RegistryConnection(pipeline, new RegistryEndpoints(pipeline, settings, time), settings, time);
         Manifests = new ManifestOperations(connection);
         Blobs = new BlobOperations(connection);
@@ -29,5 +36,9 @@ public sealed class RegistryClient : IRegistryClient, IDisposable
 
     public ITagOperations Tags { get; }
 
-    public void Dispose() => pipeline.Dispose();
+    public void Dispose()
+    {
+        pipeline.Dispose();
+        ownMeter?.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -8,7 +9,7 @@ namespace ImageStreams.Registry.Http;
 
 /// <summary>
 /// The handler chain requests go through, outermost first: user agent, 429 gate (its wait is not part of
-/// any attempt's timeout), retry, auth, per-host concurrency limit, then the verifying or the lenient
+/// any attempt's timeout), retry, auth, per-host concurrency limit, request metrics, then the verifying or the lenient
 /// sockets handler, so tokens, 429 deadlines and slots are per registry whatever the transport.
 /// </summary>
 internal sealed class RegistryHttpPipeline : IDisposable
@@ -16,7 +17,7 @@ internal sealed class RegistryHttpPipeline : IDisposable
     private readonly HttpMessageInvoker invoker;
     private readonly HttpMessageInvoker probe;
 
-    public RegistryHttpPipeline(RegistryClientOptions options, TimeProvider time)
+    public RegistryHttpPipeline(RegistryClientOptions options, TimeProvider time, Meter meter)
     {
         var tokens = new TokenCache(time);
         var rateLimit = new RateLimitHandler(options, time);
@@ -25,7 +26,7 @@ internal sealed class RegistryHttpPipeline : IDisposable
         var caCertificates = LoadCaBundle(options.CaBundlePath);
 
         var switcher = new TransportSwitch(CreateTransport(options, caCertificates, verifyTls: true), CreateTransport(options, caCertificates, verifyTls: false));
-        concurrency.InnerHandler = switcher;
+        concurrency.InnerHandler = new RequestMetricsHandler(meter) { InnerHandler = switcher };
         Authentication.InnerHandler = concurrency;
         var retry = new RetryHandler(options, time) { InnerHandler = Authentication };
         rateLimit.InnerHandler = retry;

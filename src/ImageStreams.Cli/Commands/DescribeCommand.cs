@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using ImageStreams.Cli.Api;
+using ImageStreams.Cli.Printers;
+using ImageStreams.Cli.Resources;
+using ImageStreams.Model.Image;
+using ImageStreams.Model.Meta;
+
+namespace ImageStreams.Cli.Commands;
+
+/// <summary><c>isctl describe</c>: image streams and images in oc's layout; other kinds as YAML until they have a describer.</summary>
+internal static class DescribeCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var resources = new Argument<string[]>("resources")
+        {
+            Arity = ArgumentArity.ZeroOrMore,
+            Description = "TYPE [NAME...] or TYPE/NAME...; without a name, every resource of the type in the namespace",
+        };
+        var command = new DocumentedCommand("describe", "Show the details of resources.", """
+            An image stream shows its repository, then each tag: where it comes from, whether an import is running or
+            failed, and its history with the current image marked '*'. An image, image stream tag (NAME:TAG) or image
+            stream image (NAME@DIGEST) shows the image: its size and layers, then its configuration (command,
+            user, ports, labels, environment).
+
+            Examples:
+              # Describe an image stream
+              isctl describe is rhel7
+
+              # Describe every image stream of a namespace
+              isctl describe is -n team-a
+
+              # Describe the image a tag points at
+              isctl describe istag rhel7:latest
+
+              # Describe an image by its digest
+              isctl describe image sha256:e3f12513a4b22a2d7c0e7c9207f52128113758d9d68c7d06b11a0ac7672966f7
+            """)
+        {
+            resources,
+        };
+        command.SetContextAction(host, (context, parse, cancellationToken) =>
+            RunAsync(context, parse.GetValue(resources) ?? [], cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var failed = false;
+        var printed = 0;
+        foreach (var selection in ResourceArgs.Parse(args, "describe"))
+        {
+            var type = selection.Type;
+            var objects = new List<JsonObject>();
+            if (selection.Names.Count == 0)
+            {
+                ResourceArgs.RequireVerb(type, "list");
+                var list = await context.Api.GetAsync(ResourcePaths.Collection(type, context.Namespace), cancellationToken);
+                objects.AddRange((list["items"] as JsonArray ?? []).OfType<JsonObject>());
+                if (objects.Count == 0)
+                {
+                    context.Error.WriteLine(type.Namespaced ? $"No resources found in {context.Namespace} namespace." : "No resources found");
+                }
+            }
+            else
+            {
+                ResourceArgs.RequireVerb(type, "get");
+                foreach (var name in selection.Names)
+                {
+                    try
+                    {
+                        objects.Add(await context.Api.GetAsync(ResourcePaths.Item(type, context.Namespace, name), cancellationToken));
+                    }
+                    catch (ApiException e)
+                    {
+                        context.Error.WriteLine(CliErrors.Describe(e));
+                        failed = true;
+                    }
+                }
+            }
+            foreach (var obj in objects)
+            {
+                string description;
+                try
+                {
+                    description = Describe(type, obj, context.Now);
+                }
+                catch (CliException e)
+                {
+                    context.Error.WriteLine(CliErrors.Describe(e));
+                    failed = true;
+                    continue;
+                }
+                // Descriptions are separated by two blank lines, as kubectl separates them.
+                if (printed++ > 0)
+                {
+                    context.Out.Write("\n\n");
+                }
+                context.Out.Write(description);
+            }
+        }
+        return failed ? 1 : 0;
+    }
+
+    private static string Describe(ResourceType type, JsonObject obj, DateTimeOffset now)
+    {
+        if (type == ResourceTypes.ImageStreams)
+        {
+            return ImageStreamDescriber.Describe(ObjectPrinter.As<ImageStream>(obj), now);
+        }
+        if (type == ResourceTypes.ImageStreamTags)
+        {
+            return DescribeTag(ObjectPrinter.As<ImageStreamTag>(obj), now);
+        }
+        if (type == ResourceTypes.ImageStreamImages)
+        {
+            var streamImage = ObjectPrinter.As<ImageStreamImage>(obj);
+            return ImageDescriber.Describe(streamImage.Image, streamImage.Metadata.Name, now);
+        }
+        if (type == ResourceTypes.Images)
+        {
+            return ImageDescriber.Describe(ObjectPrinter.As<Image>(obj), null, now);
+        }
+        using var text = new StringWriter();
+        ObjectPrinter.Write(text, ObjectPrinter.WithTypeMeta(type, obj), OutputFormats.Yaml);
+        return text.ToString();
+    }
+
+    /// <summary>The image a tag points at, named by the tag (as import-image names it); a tag without one yet is an error that says why.</summary>
+    private static string DescribeTag(ImageStreamTag tag, DateTimeOffset now)
+    {
+        if (tag.Image is { } image)
+        {
+            return ImageDescriber.Describe(image, tag.Metadata.Name, now);
+        }
+        var failure = tag.Conditions?.FirstOrDefault(c => c.Type == TagEventConditionTypes.ImportSuccess && c.Status == "False");
+        throw new CliException(failure is null
+            ? $"image stream tag \"{tag.Metadata.Name}\" does not point to an image yet"
+            : $"image stream tag \"{tag.Metadata.Name}\" does not point to an image: import failed ({failure.Reason}): {failure.Message}");
+    }
+}

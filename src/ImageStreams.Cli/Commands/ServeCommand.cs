@@ -1,0 +1,93 @@
+using System.CommandLine;
+using ImageStreams.Server;
+
+namespace ImageStreams.Cli.Commands;
+
+/// <summary><c>isctl serve</c>: runs the whole server in this process until Ctrl-C or SIGTERM.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliHost host)
+    {
+        // Defaults come from ServerOptions, so the flags and the server cannot disagree.
+        var defaults = new ServerOptions();
+        var listen = new Option<string>("--listen")
+        {
+            Description = "Address and port to listen on (port 0 picks a free port)",
+            DefaultValueFactory = _ => defaults.Listen,
+        };
+        var dataDir = new Option<string>("--data-dir")
+        {
+            Description = "Directory of the store and registry data",
+            DefaultValueFactory = _ => defaults.DataDir,
+        };
+        var maxRequestBytes = new Option<long>("--max-request-bytes")
+        {
+            Description = "Largest request body the API accepts, in bytes",
+            DefaultValueFactory = _ => defaults.MaxRequestBodyBytes,
+        };
+        var registryHostname = new Option<string?>("--registry-hostname")
+        {
+            Description = "host:port put in status.dockerImageRepository (default: the address the server listens on)",
+        };
+        var watchHistory = new Option<int>("--watch-history")
+        {
+            Description = "How many store events a watch can resume from",
+            DefaultValueFactory = _ => defaults.WatchHistory,
+        };
+        var maxRepositoryTags = new Option<int>("--max-repository-tags")
+        {
+            Description = "How many tags `import-image --all` imports; the rest are reported (-1: no limit)",
+            DefaultValueFactory = _ => defaults.MaxRepositoryTags,
+        };
+        var importPlatform = new Option<string?>("--import-platform")
+        {
+            Description = "os/arch[/variant] a Legacy import picks from a multi-arch image when the tag prefers none (default linux/amd64)",
+        };
+        var registryCaBundle = new Option<string?>("--registry-ca-bundle")
+        {
+            Description = "PEM file of extra certificate authorities trusted for registries",
+        };
+        var command = new DocumentedCommand("serve", "Run the ImageStreams server: the API, registry and controllers on one port.", """
+            Examples:
+              # Serve on http://127.0.0.1:8080 with data under ./.data
+              isctl serve
+
+              # Serve on all interfaces, data elsewhere, and name the registry as clients reach it
+              isctl serve --listen 0.0.0.0:8080 --data-dir /var/lib/imagestreams --registry-hostname registry.example.com:8080
+            """)
+        {
+            listen, dataDir, maxRequestBytes, registryHostname, watchHistory, maxRepositoryTags, importPlatform, registryCaBundle,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new ServerOptions
+            {
+                Listen = parse.GetValue(listen)!,
+                DataDir = parse.GetValue(dataDir)!,
+                MaxRequestBodyBytes = parse.GetValue(maxRequestBytes),
+                RegistryHostname = parse.GetValue(registryHostname),
+                WatchHistory = parse.GetValue(watchHistory),
+                MaxRepositoryTags = parse.GetValue(maxRepositoryTags),
+                ImportPlatform = parse.GetValue(importPlatform),
+                RegistryCaBundle = parse.GetValue(registryCaBundle),
+            };
+            return await RunAsync(host, options, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliHost host, ServerOptions options, CancellationToken cancellationToken)
+    {
+        await using var server = await ImageStreamsServer.StartAsync(options, cancellationToken);
+        host.Out.WriteLine($"isctl: serving on {server.BaseAddress.ToString().TrimEnd('/')} (data in {Path.GetFullPath(options.DataDir)}); Ctrl-C stops");
+        host.Out.Flush();
+        // Ctrl-C or SIGTERM (the token) is the normal way to stop; the server may also stop by itself.
+        var stopped = server.WaitForShutdownAsync(cancellationToken);
+        if (await Task.WhenAny(stopped, Task.Delay(Timeout.Infinite, cancellationToken)) == stopped && !cancellationToken.IsCancellationRequested)
+        {
+            await stopped;
+        }
+        host.Out.WriteLine("isctl: stopped");
+        return 0;
+    }
+}

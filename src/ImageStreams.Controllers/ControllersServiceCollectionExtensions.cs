@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+using ImageStreams.Controllers.Import;
+using ImageStreams.Controllers.Scheduling;
+using ImageStreams.Controllers.Tags;
+using ImageStreams.Registry.Client;
+using ImageStreams.Registry.Inspection;
+using ImageStreams.Resources;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ImageStreams.Controllers;
+
+public static class ControllersServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers imports (the registry client, the importer, the <c>imagestreamimports</c> API handler) and the
+    /// controllers that run in the background: spec-driven import, tag tracking and scheduled import. Needs the resources
+    /// of <c>AddImageStreamsResources</c>.
+    /// </summary>
+    public static IServiceCollection AddImageStreamsControllers(
+        this IServiceCollection services, ImportOptions importOptions, RegistryClientOptions registryOptions, ImageInspectorOptions? inspectorOptions = null,
+        ScheduledImportOptions? scheduledImportOptions = null)
+    {
+        importOptions.Validate();
+        registryOptions.Validate();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(importOptions);
+        services.AddMetrics();
+        services.TryAddSingleton<IRegistryClient>(sp => new RegistryClient(registryOptions, sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<IImageInspector>(sp => new ImageInspector(sp.GetRequiredService<IRegistryClient>(), inspectorOptions));
+        services.TryAddSingleton<ImageStreamImporter>();
+        services.AddSingleton<IResourceHandler, ImageStreamImportHandler>();
+        services.AddHostedService<ImportController>();
+        services.AddHostedService<TagTrackingController>();
+        services.AddScheduledImport(scheduledImportOptions ?? new ScheduledImportOptions());
+        return services;
+    }
+}

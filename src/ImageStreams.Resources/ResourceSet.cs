@@ -1,0 +1,66 @@
+using ImageStreams.Model.Core;
+using ImageStreams.Model.Image;
+using ImageStreams.Resources.Storage;
+using ImageStreams.Resources.Strategies;
+using ImageStreams.Resources.Views;
+using ImageStreams.Store;
+using ImageModel = ImageStreams.Model.Image.Image;
+
+namespace ImageStreams.Resources;
+
+/// <summary>
+/// Every resource of the API over one store: typed clients for controllers, JSON handlers for the HTTP API.
+/// One instance per store; <see cref="InitializeAsync"/> once before serving.
+/// </summary>
+public sealed class ResourceSet
+{
+    private readonly NamespaceClient _namespaces;
+
+    public ResourceSet(IObjectStore store, IRegistryHost registry, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(time);
+        var lifecycle = new NamespaceLifecycle(store);
+        _namespaces = new NamespaceClient(new ResourceStore<Namespace>(store, new NamespaceStrategy(), lifecycle, time), store, time);
+        Secrets = new ResourceStore<Secret>(store, new SecretStrategy(), lifecycle, time);
+        ImageStreams = new ResourceStore<ImageStream>(store, new ImageStreamStrategy(registry), lifecycle, time);
+        Images = new ResourceStore<ImageModel>(store, new ImageStrategy(), lifecycle, time);
+        ImageStreamTags = new ImageStreamTagView(ImageStreams, Images);
+        ImageStreamImages = new ImageStreamImageView(ImageStreams, Images);
+        Handlers =
+        [
+            new ResourceHandler<Namespace>(Namespaces),
+            new ResourceHandler<Secret>(Secrets),
+            new ResourceHandler<ImageStream>(ImageStreams),
+            new ResourceHandler<ImageModel>(Images),
+            new ResourceHandler<ImageStreamTag>(ImageStreamTags),
+            new ResourceHandler<ImageStreamImage>(ImageStreamImages),
+        ];
+    }
+
+    /// <summary>The namespace named in requests that give none.</summary>
+    public const string DefaultNamespace = CoreApi.DefaultNamespace;
+
+    public IResourceClient<Namespace> Namespaces => _namespaces;
+
+    public IResourceClient<Secret> Secrets { get; }
+
+    public IResourceClient<ImageStream> ImageStreams { get; }
+
+    public IResourceClient<ImageModel> Images { get; }
+
+    public IResourceClient<ImageStreamTag> ImageStreamTags { get; }
+
+    public IResourceClient<ImageStreamImage> ImageStreamImages { get; }
+
+    /// <summary>The JSON handlers of every resource above, for the HTTP API.</summary>
+    public IReadOnlyList<IResourceHandler> Handlers { get; }
+
+    /// <summary>Creates the <c>default</c> namespace and finishes namespace deletions a crash cut short.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await _namespaces.EnsureAsync(DefaultNamespace, cancellationToken).ConfigureAwait(false);
+        await _namespaces.FinishTerminatingAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

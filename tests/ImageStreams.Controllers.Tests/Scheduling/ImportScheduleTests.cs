@@ -1,0 +1,125 @@
+using ImageStreams.Controllers.Import;
+using ImageStreams.Controllers.Metrics;
+using ImageStreams.Controllers.Scheduling;
+using ImageStreams.Testing.Time;
+
+namespace ImageStreams.Controllers.Tests.Scheduling;
+
+/// <summary>The schedule on its own: due times, limits and fairness, with checks completed by hand.</summary>
+public sealed class ImportScheduleTests : IDisposable
+{
+    private readonly ManualTimeProvider clock = new();
+    private readonly ScheduledImportMetrics metrics = new();
+
+    [Fact]
+    public void Phases_OfManyTags_AreSpreadEvenlyOverTheInterval()
+    {
+        var interval = TimeSpan.FromMinutes(15).Ticks;
+        var buckets = new int[60];
+        for (var i = 0; i < 10_000; i++)
+        {
+            buckets[ImportSchedule.PhaseOf($"ns-{i % 37}/stream-{i}:latest", interval) * 60 / interval]++;
+        }
+        Assert.InRange(buckets.Min(), 110, 167);
+        Assert.InRange(buckets.Max(), 167, 225);
+    }
+
+    [Fact]
+    public void ChecksOverTheGlobalRate_AreDelayedInDueOrder_NeverDropped()
+    {
+        var schedule = Schedule(new ScheduledImportOptions { Interval = TimeSpan.FromMinutes(1), MaxChecksPerMinute = 6 });
+        schedule.Sync("ns", "app", Tags(30, "registry.example"));
+
+        var checks = RunFor(schedule, TimeSpan.FromMinutes(6));
+
+        var firstRound = checks.Take(30).Select(c => c.Tag).ToList();
+        Assert.Equal(30, firstRound.Distinct().Count());
+        Assert.All(checks.Zip(checks.Skip(1), (a, b) => b.At - a.At), gap => Assert.True(gap >= TimeSpan.FromSeconds(10), $"checks {gap} apart"));
+        Assert.InRange(checks.Count, 35, 37);
+    }
+
+    [Fact]
+    public void ARegistryAtItsConcurrencyLimit_HoldsOnlyItsOwnChecks()
+    {
+        var schedule = Schedule(new ScheduledImportOptions { Interval = TimeSpan.FromSeconds(1), MaxConcurrentChecksPerRegistry = 2 });
+        schedule.Sync("ns", "slow", Tags(10, "slow.example"));
+        schedule.Sync("ns", "fast", Tags(3, "fast.example"));
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        var started = new List<TagCheck>();
+        schedule.Dispatch(started);
+
+        Assert.Equal(2, started.Count(c => c.Registry.Host == "slow.example"));
+        Assert.Equal(3, started.Count(c => c.Registry.Host == "fast.example"));
+        schedule.Complete(started.First(c => c.Registry.Host == "slow.example"), new CheckOutcome(CheckResults.Unchanged));
+        var next = new List<TagCheck>();
+        schedule.Dispatch(next);
+        Assert.Equal("slow.example", Assert.Single(next).Registry.Host);
+    }
+
+    [Fact]
+    public void ARateLimitedRegistry_StartsNothingUntilItsRetryAfter_ThenEveryDelayedCheckOnce()
+    {
+        var schedule = Schedule(new ScheduledImportOptions { Interval = TimeSpan.FromMinutes(1) });
+        schedule.Sync("ns", "app", Tags(20, "registry.example"));
+        var checks = new List<TagCheck>();
+        while (checks.Count == 0)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            schedule.Dispatch(checks);
+        }
+        var retryAt = (clock.GetUtcNow() + TimeSpan.FromMinutes(5)).UtcTicks;
+        schedule.Complete(checks[0], new CheckOutcome(CheckResults.RateLimited, "429", retryAt));
+
+        var during = RunFor(schedule, TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
+        Assert.Empty(during);
+        Assert.All(schedule.Get("ns", "app").Tags.Where(t => t.Tag != checks[0].Tag), t => Assert.Equal(TagScheduleStates.Delayed, t.State));
+
+        var after = RunFor(schedule, TimeSpan.FromSeconds(5));
+        Assert.Equal(20, after.Select(c => c.Tag).Distinct().Count());
+        Assert.Equal(20, after.Count);
+    }
+
+    [Fact]
+    public void AnImportOnDemand_OfATagNotYetSynced_IsAppliedWhenItsStreamIs()
+    {
+        var interval = TimeSpan.FromMinutes(10);
+        var schedule = Schedule(new ScheduledImportOptions { Interval = interval });
+        schedule.TagImported(new TagImport("ns", "app", "t0", "sha256:list", "sha256:child", Scheduled: true));
+        clock.Advance(TimeSpan.FromSeconds(3));
+
+        schedule.Sync("ns", "app", [new ScheduledTag("t0", "registry.example/app:t0", "registry.example", false, "sha256:child", false, false)]);
+
+        var next = schedule.Get("ns", "app").Tags[0].NextCheck!.Value;
+        Assert.InRange(next - clock.GetUtcNow(), interval - TimeSpan.FromSeconds(3), (2 * interval) - TimeSpan.FromSeconds(3));
+        var (key, record) = Assert.Single(schedule.TakeDirtyRecords());
+        Assert.Equal((new RecordKey("ns", "app", "t0"), "sha256:list", "sha256:child"), (key, record!.ManifestDigest, record.ImageDigest));
+    }
+
+    public void Dispose() => metrics.Dispose();
+
+    private ImportSchedule Schedule(ScheduledImportOptions options) => new(options, clock, metrics);
+
+    private static List<ScheduledTag> Tags(int count, string registry) =>
+        Enumerable.Range(0, count).Select(i => new ScheduledTag($"t{i}", $"{registry}/app:t{i}", registry, false, "sha256:a", false, false)).ToList();
+
+    /// <summary>Moves the clock second by second, completing every check it starts as unchanged.</summary>
+    private List<(string Tag, DateTimeOffset At)> RunFor(ImportSchedule schedule, TimeSpan duration)
+    {
+        var checks = new List<(string, DateTimeOffset)>();
+        var end = clock.GetUtcNow() + duration;
+        var started = new List<TagCheck>();
+        while (clock.GetUtcNow() < end)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            started.Clear();
+            schedule.Dispatch(started);
+            foreach (var check in started)
+            {
+                checks.Add((check.Tag, clock.GetUtcNow()));
+                schedule.Complete(check, new CheckOutcome(CheckResults.Unchanged));
+            }
+        }
+        return checks;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using ImageStreams.Testing.Processes;
+
+namespace ImageStreams.Server.Tests.Support;
+
+/// <summary>What the API answered: the status code and the body as JSON (null when it is not JSON).</summary>
+public sealed record ApiResponse(HttpStatusCode Status, JsonNode? Body, string Text, HttpResponseHeaders Headers)
+{
+    public JsonObject Object => Body as JsonObject ?? throw new InvalidOperationException($"not a JSON object ({(int)Status}): {Text}");
+
+    public string? this[string path] => Lookup(Body, path);
+
+    /// <summary>A value by dotted path, with [n] for array items: <c>spec.tags[0].name</c>.</summary>
+    public static string? Lookup(JsonNode? node, string path)
+    {
+        foreach (var part in path.Split('.'))
+        {
+            var name = part;
+            int? index = null;
+            var bracket = part.IndexOf('[', StringComparison.Ordinal);
+            if (bracket >= 0)
+            {
+                name = part[..bracket];
+                index = int.Parse(part[(bracket + 1)..^1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            node = name.Length > 0 ? node?[name] : node;
+            if (index is not null)
+            {
+                node = node is JsonArray array && index < array.Count ? array[index.Value] : null;
+            }
+        }
+        return node switch
+        {
+            null => null,
+            JsonValue value when value.TryGetValue<string>(out var text) => text,
+            _ => node.ToJsonString(),
+        };
+    }
+}
+
+/// <summary>A real server on 127.0.0.1 with a free port and its own data directory, and a client for it.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private TestServer(ImageStreamsServer server, TempDirectory data, ServerOptions options)
+    {
+        Server = server;
+        Data = data;
+        Options = options;
+        Client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public ImageStreamsServer Server { get; }
+
+    public TempDirectory Data { get; }
+
+    public ServerOptions Options { get; }
+
+    public HttpClient Client { get; }
+
+    /// <summary><c>127.0.0.1:PORT</c>.</summary>
+    public string HostPort => Server.BaseAddress.Authority;
+
+    public static async Task<TestServer> StartAsync(ServerOptions? options = null, TempDirectory? data = null)
+    {
+        data ??= new TempDirectory("imagestreams-server");
+        options = (options ?? new ServerOptions()) with { Listen = "127.0.0.1:0", DataDir = data.Combine("data") };
+        return new TestServer(await ImageStreamsServer.StartAsync(options), data, options);
+    }
+
+    /// <summary>Stops this server and starts a new one on the same data directory (a restart).</summary>
+    public async Task<TestServer> RestartAsync()
+    {
+        Client.Dispose();
+        await Server.DisposeAsync();
+        return new TestServer(await ImageStreamsServer.StartAsync(Options), Data, Options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Server.DisposeAsync();
+        Data.Dispose();
+    }
+
+    public Task<ApiResponse> GetAsync(string path, string? accept = null) => SendAsync(HttpMethod.Get, path, (byte[]?)null, null, accept);
+
+    public Task<ApiResponse> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path, (byte[]?)null, null);
+
+    public Task<ApiResponse> PostAsync(string path, JsonNode body) => SendAsync(HttpMethod.Post, path, body.ToJsonString(), "application/json");
+
+    public Task<ApiResponse> PutAsync(string path, JsonNode body) => SendAsync(HttpMethod.Put, path, body.ToJsonString(), "application/json");
+
+    public Task<ApiResponse> PatchAsync(string path, string contentType, string body) => SendAsync(HttpMethod.Patch, path, body, contentType);
+
+    public Task<ApiResponse> SendAsync(HttpMethod method, string path, string? body, string? contentType, string? accept = null) =>
+        SendAsync(method, path, body is null ? null : Encoding.UTF8.GetBytes(body), contentType, accept);
+
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, byte[]? body, string? contentType, string? accept = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            if (contentType is not null)
+            {
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            }
+        }
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+        using var response = await Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        JsonNode? json = null;
+        try
+        {
+            json = text.Length > 0 ? JsonNode.Parse(text) : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not JSON (health checks, YAML): the text is still there.
+        }
+        return new ApiResponse(response.StatusCode, json, text, response.Headers);
+    }
+
+    public async Task CreateNamespaceAsync(string name)
+    {
+        var response = await PostAsync("/api/v1/namespaces", new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Namespace",
+            ["metadata"] = new JsonObject { ["name"] = name },
+        });
+        Assert.True(response.Status == HttpStatusCode.Created, response.Text);
+    }
+}
