@@ -8,7 +8,7 @@ root=$(pwd)
 # command -> Debian package
 declare -A needs=(
   [docker-registry]=docker-registry [skopeo]=skopeo [umoci]=umoci [ab]=apache2-utils
-  [busybox]=busybox-static [jq]=jq [git]=git [kubectl]=kubectl
+  [busybox]=busybox-static [jq]=jq [git]=git
 )
 missing=()
 for cmd in "${!needs[@]}"; do

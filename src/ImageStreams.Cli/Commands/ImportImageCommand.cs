@@ -86,7 +86,7 @@ internal static class ImportImageCommand
         var path = ResourcePaths.Collection(ResourceTypes.ImageStreamImports, context.Namespace);
         var answer = await context.Api.CreateAsync(path, ResourceJson.ToNode(request), ImportTimeout, cancellationToken);
         var result = ObjectPrinter.As<ImageStreamImport>(answer);
-        var report = ImportResultPrinter.Format(result with { Metadata = result.Metadata with { Name = target.Stream } }, options.DryRun, context.Now);
+        var report = ImportResultPrinter.Format(result, options.DryRun, context.Now);
 
         foreach (var error in report.Errors)
         {

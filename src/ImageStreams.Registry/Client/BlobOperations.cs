@@ -1,4 +1,5 @@
 using ImageStreams.Registry.Errors;
+using ImageStreams.Registry.Http;
 using ImageStreams.Registry.Manifests;
 using ImageStreams.Registry.References;
 
@@ -32,6 +33,29 @@ internal sealed class BlobOperations(RegistryConnection connection) : IBlobOpera
             throw RegistryErrors.ContentIntegrity(context.Reference!, $"blob {blob.Digest} has {content.Length} bytes, the manifest says {blob.Size}");
         }
         return content;
+    }
+
+    public async Task<BlobContent> OpenAsync(ImageReference repository, Digest digest, RegistryAccess access, CancellationToken cancellationToken = default)
+    {
+        var context = RegistryConnection.Context(repository, access);
+        var response = await connection.SendAsync(context, HttpMethod.Get, PathOf(repository, digest), null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var size = response.Content.Headers.ContentLength ?? -1;
+            var descriptor = new Descriptor(response.Content.Headers.ContentType?.MediaType ?? "", digest, size);
+            return new BlobContent(descriptor, new VerifyingStream(body, descriptor, connection, context), response);
+        }
+        catch (Exception ex) when (ex is not RegistryException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            response.Dispose();
+            throw TransportErrors.Map(ex, context, connection.Options);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
     }
 
     private static string PathOf(ImageReference repository, Digest digest) =>

@@ -29,7 +29,7 @@ public interface IManifestOperations
     Task<Manifest> GetAsync(ImageReference reference, RegistryAccess access, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Blobs: distribution spec "Pulling blobs", for the small ones read into memory (image configs).</summary>
+/// <summary>Blobs: distribution spec "Pulling blobs", read into memory (image configs) or streamed (layers).</summary>
 public interface IBlobOperations
 {
     /// <summary>The size and media type of a blob, from one HEAD request.</summary>
@@ -37,6 +37,14 @@ public interface IBlobOperations
 
     /// <summary>The bytes of a blob, verified against the descriptor's digest and size.</summary>
     Task<ReadOnlyMemory<byte>> GetAsync(ImageReference repository, Descriptor blob, RegistryAccess access, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Opens a blob to stream it, with no whole blob in memory. The content is verified as it is read: the read that
+    /// reaches the end fails with <see cref="Errors.RegistryErrorReason.ContentIntegrity"/> when the bytes do not hash to
+    /// <paramref name="digest"/> or their count is not the announced length, and a read that waits longer than the request
+    /// timeout fails with <see cref="Errors.RegistryErrorReason.Timeout"/>. The caller disposes the result.
+    /// </summary>
+    Task<BlobContent> OpenAsync(ImageReference repository, Digest digest, RegistryAccess access, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Tags: distribution spec "Listing tags".</summary>

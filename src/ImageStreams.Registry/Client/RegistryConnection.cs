@@ -9,6 +9,8 @@ internal sealed class RegistryConnection(RegistryHttpPipeline pipeline, Registry
 {
     public RegistryClientOptions Options => options;
 
+    public TimeProvider Time => time;
+
     public static RegistryRequestContext Context(ImageReference reference, RegistryAccess access) => new()
     {
         Registry = reference.Registry,

@@ -10,7 +10,7 @@ using ModelImage = ImageStreams.Model.Image.Image;
 namespace ImageStreams.Registry.Inspection;
 
 /// <summary>Builds the Image records OpenShift stores from manifests and configs.</summary>
-internal static class ImageFactory
+public static class ImageFactory
 {
     public const string MetadataVersion = "1.0";
 

@@ -5,7 +5,7 @@ using ImageStreams.Registry.References;
 namespace ImageStreams.Registry.Manifests;
 
 /// <summary>A manifest that cannot be read: malformed, or of a kind this client does not support.</summary>
-internal sealed class InvalidManifestException(string message, string? mediaType, bool unsupported) : Exception(message)
+public sealed class InvalidManifestException(string message, string? mediaType, bool unsupported) : Exception(message)
 {
     public string? MediaType { get; } = mediaType;
 
@@ -13,11 +13,12 @@ internal sealed class InvalidManifestException(string message, string? mediaType
 }
 
 /// <summary>Reads the bytes of a manifest into the records of this folder and computes its digest.</summary>
-internal static class ManifestParser
+public static class ManifestParser
 {
     /// <param name="content">The manifest bytes as the registry sent them.</param>
     /// <param name="contentType">The response's Content-Type; used when the document does not say its media type.</param>
     /// <param name="digestAlgorithm">The algorithm to compute the digest with (the one the caller will compare against).</param>
+    /// <exception cref="InvalidManifestException">The bytes are not a manifest this parser reads.</exception>
     public static Manifest Parse(ReadOnlyMemory<byte> content, string? contentType, string digestAlgorithm = Digest.Sha256)
     {
         ManifestJson? json;
@@ -79,7 +80,7 @@ internal static class ManifestParser
     /// The bytes a signed schema 1 manifest's digest is computed over: the JSON without its "signatures"
     /// member, rebuilt from the formatLength and formatTail of the JWS protected header.
     /// </summary>
-    public static ReadOnlyMemory<byte> Schema1Payload(ReadOnlyMemory<byte> content, IReadOnlyList<SignatureJson>? signatures)
+    internal static ReadOnlyMemory<byte> Schema1Payload(ReadOnlyMemory<byte> content, IReadOnlyList<SignatureJson>? signatures)
     {
         var encoded = signatures is { Count: > 0 } ? signatures[0].Protected : null;
         if (string.IsNullOrEmpty(encoded))
@@ -189,7 +190,8 @@ internal static class ManifestParser
         };
     }
 
-    internal static string? ContentTypeWithoutParameters(string? contentType)
+    /// <summary>The media type of a Content-Type or Accept value: lower case, without parameters; null when empty.</summary>
+    public static string? ContentTypeWithoutParameters(string? contentType)
     {
         if (string.IsNullOrWhiteSpace(contentType))
         {

@@ -116,7 +116,7 @@ internal sealed class ScheduledImportHarness : IAsyncDisposable
         }
     }
 
-    public Task AdvanceToAsync(DateTimeOffset time, TimeSpan step) => AdvanceAsync(time - Clock.GetUtcNow(), step);
+    public Task AdvanceToAsync(DateTimeOffset time, TimeSpan step, Action? afterStep = null) => AdvanceAsync(time - Clock.GetUtcNow(), step, afterStep);
 
     public Task QuietAsync() => Eventually(() => Schedule.IsQuiet, "the schedule to settle");
 
