@@ -47,6 +47,21 @@ internal static class ServeCommand
         {
             Description = "PEM file of extra certificate authorities trusted for registries",
         };
+        var registryMaxManifestBytes = new Option<long>("--registry-max-manifest-bytes")
+        {
+            Description = "Largest manifest the registry accepts on push, in bytes",
+            DefaultValueFactory = _ => defaults.RegistryMaxManifestBytes,
+        };
+        var registryMaxUploads = new Option<int>("--registry-max-uploads")
+        {
+            Description = "Blob uploads the registry keeps open at once; more are refused with TOOMANYREQUESTS",
+            DefaultValueFactory = _ => defaults.RegistryMaxUploads,
+        };
+        var registryUploadExpiry = new Option<int>("--registry-upload-expiry-minutes")
+        {
+            Description = "Minutes an upload may stay untouched before the registry deletes it as abandoned",
+            DefaultValueFactory = _ => defaults.RegistryUploadExpiryMinutes,
+        };
         var command = new DocumentedCommand("serve", "Run the ImageStreams server: the API, registry and controllers on one port.", """
             Examples:
               # Serve on http://127.0.0.1:8080 with data under ./.data
@@ -57,6 +72,7 @@ internal static class ServeCommand
             """)
         {
             listen, dataDir, maxRequestBytes, registryHostname, watchHistory, maxRepositoryTags, importPlatform, registryCaBundle,
+            registryMaxManifestBytes, registryMaxUploads, registryUploadExpiry,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -70,6 +86,9 @@ internal static class ServeCommand
                 MaxRepositoryTags = parse.GetValue(maxRepositoryTags),
                 ImportPlatform = parse.GetValue(importPlatform),
                 RegistryCaBundle = parse.GetValue(registryCaBundle),
+                RegistryMaxManifestBytes = parse.GetValue(registryMaxManifestBytes),
+                RegistryMaxUploads = parse.GetValue(registryMaxUploads),
+                RegistryUploadExpiryMinutes = parse.GetValue(registryUploadExpiry),
             };
             return await RunAsync(host, options, cancellationToken);
         });

@@ -34,10 +34,6 @@ internal sealed partial record PullSpec(string Registry, string Namespace, strin
         }
     }
 
-    /// <exception cref="CliException">The text is not an image reference; the message says why.</exception>
-    public static PullSpec Parse(string text) =>
-        TryParse(text, out var spec, out var error) ? spec : throw new CliException(error);
-
     public static bool TryParse(string text, [NotNullWhen(true)] out PullSpec? spec, [NotNullWhen(false)] out string? error)
     {
         spec = null;
@@ -101,8 +97,6 @@ internal sealed partial record PullSpec(string Registry, string Namespace, strin
         spec = new PullSpec(registry, ns, name, tag, id);
         return true;
     }
-
-    public override string ToString() => Exact;
 
     private static bool IsRegistry(string component) =>
         component.Contains('.', StringComparison.Ordinal) || component.Contains(':', StringComparison.Ordinal) || component == "localhost";

@@ -76,10 +76,18 @@ public sealed class ImageStreamImporter
             return request with { Status = status with { Import = preview } };
         }
 
-        await StoreImagesAsync(results, cancellationToken).ConfigureAwait(false);
+        var stored = await StoreImagesAsync(results, cancellationToken).ConfigureAwait(false);
         var updated = await WriteStreamAsync(ns, name, stream, results, now, cancellationToken).ConfigureAwait(false);
         Notify(ns, name, results);
-        return request with { Status = status with { Import = updated } };
+        return request with
+        {
+            Status = status with
+            {
+                Import = updated,
+                Images = status.Images?.Select(i => WithStoredMetadata(i, stored)).ToList(),
+                Repository = status.Repository is { } r ? r with { Images = r.Images?.Select(i => WithStoredMetadata(i, stored)).ToList() } : null,
+            },
+        };
     }
 
     private void Notify(string ns, string name, IEnumerable<ImportResult> results)
@@ -223,23 +231,33 @@ public sealed class ImageStreamImporter
     private static RegistryAccess Access(TagImportPolicy policy, bool streamInsecure, ICredentialProvider credentials) =>
         new() { Insecure = policy.Insecure || streamInsecure, Credentials = credentials };
 
-    private async Task StoreImagesAsync(IEnumerable<ImportResult> results, CancellationToken cancellationToken)
+    /// <summary>Stores every image not yet known; returns the stored metadata (uid, creation time) of each, by name.</summary>
+    private async Task<Dictionary<string, ObjectMeta>> StoreImagesAsync(IEnumerable<ImportResult> results, CancellationToken cancellationToken)
     {
+        var stored = new Dictionary<string, ObjectMeta>();
         foreach (var image in results.SelectMany(r => r.Images).DistinctBy(i => i.Metadata.Name))
         {
-            if (await resources.Images.FindAsync(null, image.Metadata.Name!, cancellationToken).ConfigureAwait(false) is not null)
+            var existing = await resources.Images.FindAsync(null, image.Metadata.Name!, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
             {
-                continue;
+                try
+                {
+                    existing = await resources.Images.CreateAsync(null, image with { DockerImageManifest = null }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                catch (ApiException e) when (e.Reason == StatusReasons.AlreadyExists)
+                {
+                    existing = await resources.Images.GetAsync(null, image.Metadata.Name!, cancellationToken).ConfigureAwait(false);
+                }
             }
-            try
-            {
-                await resources.Images.CreateAsync(null, image with { DockerImageManifest = null }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (ApiException e) when (e.Reason == StatusReasons.AlreadyExists)
-            {
-            }
+            stored[image.Metadata.Name!] = existing.Metadata;
         }
+        return stored;
     }
+
+    private static ImageImportStatus WithStoredMetadata(ImageImportStatus status, Dictionary<string, ObjectMeta> stored) =>
+        status.Image?.Metadata.Name is { } name && stored.TryGetValue(name, out var metadata)
+            ? status with { Image = status.Image with { Metadata = metadata } }
+            : status;
 
     private async Task<ImageStream> WriteStreamAsync(
         string ns, string name, ImageStream? stream, IReadOnlyList<ImportResult> results, DateTimeOffset now, CancellationToken cancellationToken)

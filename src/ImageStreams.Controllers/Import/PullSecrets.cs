@@ -8,7 +8,7 @@ namespace ImageStreams.Controllers.Import;
 /// Registry credentials of a namespace: every secret of type <c>kubernetes.io/dockerconfigjson</c> or
 /// <c>kubernetes.io/dockercfg</c>, matched per registry and path, most specific first (not merely the first secret).
 /// </summary>
-internal sealed class PullSecrets(IResourceClient<Secret> secrets)
+public sealed class PullSecrets(IResourceClient<Secret> secrets)
 {
     public async Task<ICredentialProvider> ForNamespaceAsync(string ns, CancellationToken cancellationToken)
     {

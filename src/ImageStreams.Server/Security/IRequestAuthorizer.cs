@@ -36,7 +36,7 @@ public sealed record AuthorizationDecision
     public static AuthorizationDecision Unauthenticated(string reason = "Unauthorized") => new(false, false, reason);
 }
 
-/// <summary>The default until the security issue lands: everything is allowed.</summary>
+/// <summary>Allows every request: the server has no notion of users yet.</summary>
 internal sealed class AllowAllAuthorizer : IRequestAuthorizer
 {
     public ValueTask<AuthorizationDecision> AuthorizeAsync(HttpContext context, ApiRequestInfo request, CancellationToken cancellationToken) =>

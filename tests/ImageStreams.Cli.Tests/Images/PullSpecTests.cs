@@ -18,7 +18,7 @@ public class PullSpecTests
     [InlineData("quay.io/ns/ruby:2.7@" + Digest, "quay.io", "ns", "ruby", "2.7", Digest)]
     public void Parse_SplitsAReferenceWithoutAddingDefaults(string text, string registry, string ns, string name, string tag, string id)
     {
-        var spec = PullSpec.Parse(text);
+        var spec = Parse(text);
 
         Assert.Equal(new PullSpec(registry, ns, name, tag, id), spec);
         Assert.Equal(text, spec.Exact);
@@ -39,5 +39,11 @@ public class PullSpecTests
 
     [Fact]
     public void NameString_LeavesOutRegistryAndNamespace() =>
-        Assert.Equal("ruby@" + Digest, PullSpec.Parse("quay.io/ns/ruby@" + Digest).NameString);
+        Assert.Equal("ruby@" + Digest, Parse("quay.io/ns/ruby@" + Digest).NameString);
+
+    internal static PullSpec Parse(string text)
+    {
+        Assert.True(PullSpec.TryParse(text, out var spec, out var error), error);
+        return spec;
+    }
 }

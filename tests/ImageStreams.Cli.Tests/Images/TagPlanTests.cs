@@ -53,7 +53,7 @@ public class TagPlanTests
 
         var copy = TagPlan.ResolveCopy(TagPlan.ParseSource("ruby:edge", null), stream, "ruby:edge");
 
-        Assert.Equal(new TagSource(SourceKinds.DockerImage, PullSpec.Parse("registry.io/ruby:edge")), copy);
+        Assert.Equal(new TagSource(SourceKinds.DockerImage, PullSpecTests.Parse("registry.io/ruby:edge")), copy);
     }
 
     [Fact]
@@ -78,6 +78,16 @@ public class TagPlanTests
         Assert.Equal(new TagImportPolicy { Scheduled = true, Insecure = true, ImportMode = ImportModes.PreserveOriginal }, tag.ImportPolicy);
         Assert.Equal(ReferencePolicyTypes.Local, tag.ReferencePolicy.Type);
         Assert.False(tag.Reference);
+    }
+
+    [Fact]
+    public void SpecTag_WithReference_OnlyPointsAtTheSource()
+    {
+        var tag = TagPlan.SpecTag(new TagOptions(Reference: true), TagPlan.ParseSource("registry.io/ruby:edge", null), new TagDestination(Ns, "ruby", "edge"), Ns);
+
+        Assert.True(tag.Reference);
+        Assert.Equal(new TagImportPolicy(), tag.ImportPolicy);
+        Assert.Equal(ReferencePolicyTypes.Source, tag.ReferencePolicy.Type);
     }
 
     [Fact]

@@ -37,6 +37,7 @@ public class ImageStreamImporterTests
 
         var status = Assert.Single(result.Status!.Images!);
         Assert.Equal(Status.Success, status.Status.State);
+        Assert.NotNull(status.Image!.Metadata.CreationTimestamp);
         var stream = await h.Resources.ImageStreams.GetAsync(ImportHarness.Namespace, "rhel7");
         Assert.Equal(1, stream.Metadata.Generation);
         Assert.NotNull(stream.Metadata.Annotation(ImageApi.DockerRepositoryCheckAnnotation));
