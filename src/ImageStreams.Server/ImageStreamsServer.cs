@@ -1,12 +1,16 @@
 using System.Net;
 using ImageStreams.Controllers;
 using ImageStreams.Controllers.Import;
+using ImageStreams.Distribution;
+using ImageStreams.Distribution.Access;
+using ImageStreams.Distribution.PullThrough;
 using ImageStreams.Registry.Client;
 using ImageStreams.Registry.Inspection;
 using ImageStreams.Registry.Manifests;
 using ImageStreams.Resources;
 using ImageStreams.Server.Api;
 using ImageStreams.Server.Hosting;
+using ImageStreams.Server.Security;
 using ImageStreams.Store;
 using ImageStreams.Store.Sqlite;
 using Microsoft.AspNetCore.Builder;
@@ -151,8 +155,19 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             new RegistryClientOptions { CaBundlePath = string.IsNullOrEmpty(options.RegistryCaBundle) ? null : options.RegistryCaBundle },
             new ImageInspectorOptions { DefaultPlatform = string.IsNullOrEmpty(options.ImportPlatform) ? null : Platform.Parse(options.ImportPlatform) });
         builder.Services.AddImageStreamsApi();
+        builder.Services.AddSingleton<IRegistryAuthorizer, RegistryRequestAuthorizer>();
+        builder.Services.AddSingleton<IUpstreamCredentials>(sp => new PullSecretCredentials(new PullSecrets(sp.GetRequiredService<ResourceSet>().Secrets)));
+        builder.Services.AddImageStreamsDistribution(new DistributionOptions
+        {
+            RootDirectory = Path.Combine(options.DataDir, "registry"),
+            MaxManifestBytes = options.RegistryMaxManifestBytes,
+            MaxOpenUploads = options.RegistryMaxUploads,
+            UploadExpiry = TimeSpan.FromMinutes(options.RegistryUploadExpiryMinutes),
+        });
 
         var app = builder.Build();
+        // The registry answers /v2 before the API's middleware, so its errors stay the distribution spec's.
+        app.MapImageStreamsDistribution();
         app.UseImageStreamsApi();
         return app;
     }

@@ -35,6 +35,15 @@ public sealed record ServerOptions
     /// <summary>A PEM file of extra certificate authorities trusted for registries.</summary>
     public string? RegistryCaBundle { get; init; }
 
+    /// <summary>Largest manifest the registry accepts on push, in bytes.</summary>
+    public long RegistryMaxManifestBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Blob uploads the registry keeps open at once; one more is refused with TOOMANYREQUESTS until one ends.</summary>
+    public int RegistryMaxUploads { get; init; } = 256;
+
+    /// <summary>Minutes an upload may stay untouched before the registry deletes it as abandoned.</summary>
+    public int RegistryUploadExpiryMinutes { get; init; } = 60;
+
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> with a message for the user.</summary>
     public void Validate()
     {
@@ -69,6 +78,18 @@ public sealed record ServerOptions
         if (RegistryCaBundle is { Length: > 0 } bundle && !File.Exists(bundle))
         {
             throw new ArgumentException($"--registry-ca-bundle: no file \"{bundle}\"");
+        }
+        if (RegistryMaxManifestBytes < 1024)
+        {
+            throw new ArgumentException("--registry-max-manifest-bytes must be at least 1024");
+        }
+        if (RegistryMaxUploads < 1)
+        {
+            throw new ArgumentException("--registry-max-uploads must be at least 1");
+        }
+        if (RegistryUploadExpiryMinutes < 1)
+        {
+            throw new ArgumentException("--registry-upload-expiry-minutes must be at least 1");
         }
         if (RegistryHostname is { Length: > 0 } host && (host.Contains('/', StringComparison.Ordinal) || host.Contains(' ', StringComparison.Ordinal)))
         {

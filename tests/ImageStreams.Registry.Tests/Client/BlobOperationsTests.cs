@@ -51,4 +51,47 @@ public class BlobOperationsTests
 
         Assert.Empty(server.Requests);
     }
+
+    [Fact]
+    public async Task OpenAsync_StreamsALayerOfARealImage_AndItsBytesHaveTheDigest()
+    {
+        await using var peer = await RegistryWithImages.StartAsync();
+        var reference = ImageReference.Parse(await peer.PushImageAsync("team/app:v1"));
+        using var client = TestClients.Create();
+        var layer = Assert.IsType<Schema2Manifest>(await client.Manifests.GetAsync(reference, RegistryAccess.Anonymous)).Layers[0];
+
+        await using var blob = await client.Blobs.OpenAsync(reference, layer.Digest, RegistryAccess.Anonymous);
+        using var copy = new MemoryStream();
+        await blob.Content.CopyToAsync(copy);
+
+        Assert.Equal(layer.Size, blob.Descriptor.Size);
+        Assert.Equal(layer.Digest, Digest.Compute(copy.ToArray()));
+    }
+
+    [Fact]
+    public async Task OpenAsync_CorruptedBlob_FailsOnTheReadThatReachesTheEnd()
+    {
+        await using var server = await ScriptedHttpServer.StartAsync();
+        var digest = Digest.Compute(Config);
+        var corrupted = Config.ToArray();
+        corrupted[3] ^= 0x01;
+        server.Script("GET", $"/v2/team/app/blobs/{digest}", ScriptedResponse.Bytes(corrupted, "application/octet-stream"));
+        using var client = TestClients.Create();
+        await using var blob = await client.Blobs.OpenAsync(Reference(server), digest, RegistryAccess.Anonymous);
+        var buffer = new byte[corrupted.Length];
+        await blob.Content.ReadExactlyAsync(buffer);
+
+        var error = await TestClients.FailsWith(RegistryErrorReason.ContentIntegrity, async () => _ = await blob.Content.ReadAsync(new byte[16]));
+
+        Assert.Contains($"blob {digest} has digest {Digest.Compute(corrupted)}", error.Message);
+    }
+
+    [Fact]
+    public async Task OpenAsync_BlobTheRegistryDoesNotHave_IsNotFound()
+    {
+        await using var server = await ScriptedHttpServer.StartAsync();
+        using var client = TestClients.Create();
+
+        await TestClients.FailsWith(RegistryErrorReason.NotFound, () => client.Blobs.OpenAsync(Reference(server), Digest.Compute(Config), RegistryAccess.Anonymous));
+    }
 }
