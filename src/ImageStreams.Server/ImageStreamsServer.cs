@@ -9,6 +9,8 @@ using ImageStreams.Registry.Inspection;
 using ImageStreams.Registry.Manifests;
 using ImageStreams.Resources;
 using ImageStreams.Server.Api;
+using ImageStreams.Server.Metrics;
+using ImageStreams.Server.Scheduling;
 using ImageStreams.Server.Hosting;
 using ImageStreams.Server.Security;
 using ImageStreams.Store;
@@ -153,7 +155,8 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         builder.Services.AddImageStreamsControllers(
             new ImportOptions { MaxRepositoryTags = options.MaxRepositoryTags },
             new RegistryClientOptions { CaBundlePath = string.IsNullOrEmpty(options.RegistryCaBundle) ? null : options.RegistryCaBundle },
-            new ImageInspectorOptions { DefaultPlatform = string.IsNullOrEmpty(options.ImportPlatform) ? null : Platform.Parse(options.ImportPlatform) });
+            new ImageInspectorOptions { DefaultPlatform = string.IsNullOrEmpty(options.ImportPlatform) ? null : Platform.Parse(options.ImportPlatform) },
+            options.ScheduledImport);
         builder.Services.AddImageStreamsApi();
         builder.Services.AddSingleton<IRegistryAuthorizer, RegistryRequestAuthorizer>();
         builder.Services.AddSingleton<IUpstreamCredentials>(sp => new PullSecretCredentials(new PullSecrets(sp.GetRequiredService<ResourceSet>().Secrets)));
@@ -169,6 +172,8 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         // The registry answers /v2 before the API's middleware, so its errors stay the distribution spec's.
         app.MapImageStreamsDistribution();
         app.UseImageStreamsApi();
+        app.MapImageStreamsMetrics();
+        app.MapImageStreamSchedules();
         return app;
     }
 

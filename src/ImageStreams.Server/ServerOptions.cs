@@ -1,3 +1,5 @@
+using ImageStreams.Controllers.Scheduling;
+
 namespace ImageStreams.Server;
 
 /// <summary>Everything <c>isctl serve</c> can set. Defaults are the embedded, single-process set-up.</summary>
@@ -44,6 +46,9 @@ public sealed record ServerOptions
     /// <summary>Minutes an upload may stay untouched before the registry deletes it as abandoned.</summary>
     public int RegistryUploadExpiryMinutes { get; init; } = 60;
 
+    /// <summary>Scheduled import of tags with <c>importPolicy.scheduled</c>: interval, limits, backoff.</summary>
+    public ScheduledImportOptions ScheduledImport { get; init; } = new();
+
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> with a message for the user.</summary>
     public void Validate()
     {
@@ -67,6 +72,7 @@ public sealed record ServerOptions
         {
             throw new ArgumentException("--max-watch-seconds must be at least 1");
         }
+        ScheduledImport.Validate();
         if (MaxRepositoryTags is 0 or < -1)
         {
             throw new ArgumentException("--max-repository-tags must be positive, or -1 for no limit");

@@ -84,7 +84,9 @@ internal static class DescribeCommand
                 string description;
                 try
                 {
-                    description = Describe(type, obj, context.Now);
+                    description = type == ResourceTypes.ImageStreams
+                        ? await DescribeStreamAsync(context, obj, cancellationToken)
+                        : Describe(type, obj, context.Now);
                 }
                 catch (CliException e)
                 {
@@ -101,6 +103,26 @@ internal static class DescribeCommand
             }
         }
         return failed ? 1 : 0;
+    }
+
+    /// <summary>An image stream, with the scheduled-import state of its scheduled tags when the server has it.</summary>
+    private static async Task<string> DescribeStreamAsync(CommandContext context, JsonObject obj, CancellationToken cancellationToken)
+    {
+        var stream = ObjectPrinter.As<ImageStream>(obj);
+        ImageStreamSchedule? schedule = null;
+        if (stream.Spec.Tags?.Any(t => t.ImportPolicy.Scheduled) == true)
+        {
+            try
+            {
+                var path = ResourcePaths.Item(ResourceTypes.ImageStreams, stream.Metadata.Namespace, stream.Metadata.Name!) + "/schedule";
+                schedule = ObjectPrinter.As<ImageStreamSchedule>(await context.Api.GetAsync(path, cancellationToken));
+            }
+            catch (ApiException)
+            {
+                // The schedule only adds detail; a server without it still gets the rest of the description.
+            }
+        }
+        return ImageStreamDescriber.Describe(stream, context.Now, schedule);
     }
 
     private static string Describe(ResourceType type, JsonObject obj, DateTimeOffset now)

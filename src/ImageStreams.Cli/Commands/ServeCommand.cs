@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ImageStreams.Controllers.Scheduling;
 using ImageStreams.Server;
 
 namespace ImageStreams.Cli.Commands;
@@ -62,6 +63,36 @@ internal static class ServeCommand
             Description = "Minutes an upload may stay untouched before the registry deletes it as abandoned",
             DefaultValueFactory = _ => defaults.RegistryUploadExpiryMinutes,
         };
+        var schedule = defaults.ScheduledImport;
+        var scheduledInterval = DurationOption("--scheduled-import-interval",
+            "How often each scheduled tag is checked, such as 15m, 1h or 2s (at least 1s)", schedule.Interval);
+        var disableScheduled = new Option<bool>("--disable-scheduled-import")
+        {
+            Description = "Do not check scheduled tags (imports on demand still work)",
+        };
+        var scheduledPerMinute = new Option<int>("--scheduled-import-max-per-minute")
+        {
+            Description = "Scheduled checks started per minute over all registries; more wait, none is skipped",
+            DefaultValueFactory = _ => schedule.MaxChecksPerMinute,
+        };
+        var scheduledConcurrency = new Option<int>("--scheduled-import-concurrency")
+        {
+            Description = "Scheduled checks in flight at once over all registries",
+            DefaultValueFactory = _ => schedule.MaxConcurrentChecks,
+        };
+        var registryConcurrency = new Option<int>("--scheduled-import-registry-concurrency")
+        {
+            Description = "Scheduled checks in flight at once to one registry",
+            DefaultValueFactory = _ => schedule.MaxConcurrentChecksPerRegistry,
+        };
+        var registryRate = new Option<double>("--scheduled-import-registry-rate")
+        {
+            Description = "Scheduled checks started per second to one registry",
+            DefaultValueFactory = _ => schedule.MaxChecksPerSecondPerRegistry,
+        };
+        var backoff = DurationOption("--scheduled-import-backoff",
+            "Wait before retrying a failed check; it doubles with each failure in a row", schedule.InitialBackoff);
+        var maxBackoff = DurationOption("--scheduled-import-max-backoff", "Longest wait between retries of a failing tag", schedule.MaxBackoff);
         var command = new DocumentedCommand("serve", "Run the ImageStreams server: the API, registry and controllers on one port.", """
             Examples:
               # Serve on http://127.0.0.1:8080 with data under ./.data
@@ -72,6 +103,7 @@ internal static class ServeCommand
             """)
         {
             listen, dataDir, maxRequestBytes, registryHostname, watchHistory, maxRepositoryTags, importPlatform, registryCaBundle,
+            scheduledInterval, disableScheduled, scheduledPerMinute, scheduledConcurrency, registryConcurrency, registryRate, backoff, maxBackoff,
             registryMaxManifestBytes, registryMaxUploads, registryUploadExpiry,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -86,6 +118,17 @@ internal static class ServeCommand
                 MaxRepositoryTags = parse.GetValue(maxRepositoryTags),
                 ImportPlatform = parse.GetValue(importPlatform),
                 RegistryCaBundle = parse.GetValue(registryCaBundle),
+                ScheduledImport = new ScheduledImportOptions
+                {
+                    Enabled = !parse.GetValue(disableScheduled),
+                    Interval = parse.GetValue(scheduledInterval),
+                    MaxChecksPerMinute = parse.GetValue(scheduledPerMinute),
+                    MaxConcurrentChecks = parse.GetValue(scheduledConcurrency),
+                    MaxConcurrentChecksPerRegistry = parse.GetValue(registryConcurrency),
+                    MaxChecksPerSecondPerRegistry = parse.GetValue(registryRate),
+                    InitialBackoff = parse.GetValue(backoff),
+                    MaxBackoff = parse.GetValue(maxBackoff),
+                },
                 RegistryMaxManifestBytes = parse.GetValue(registryMaxManifestBytes),
                 RegistryMaxUploads = parse.GetValue(registryMaxUploads),
                 RegistryUploadExpiryMinutes = parse.GetValue(registryUploadExpiry),
@@ -94,6 +137,23 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    /// <summary>A duration flag written as Go writes durations (15m, 1h30m, 2s).</summary>
+    private static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (Durations.TryParse(text, out var duration, out var error))
+            {
+                return duration;
+            }
+            result.AddError($"{name}: {error}");
+            return defaultValue;
+        },
+    };
 
     private static async Task<int> RunAsync(CliHost host, ServerOptions options, CancellationToken cancellationToken)
     {

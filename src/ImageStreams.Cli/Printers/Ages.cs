@@ -60,6 +60,10 @@ internal static class Ages
     /// <summary>"2 hours ago".</summary>
     public static string Ago(DateTimeOffset time, DateTimeOffset now) => Human(now - time) + " ago";
 
+    /// <summary>A time to come: "in 5 minutes", or "now" once it is due.</summary>
+    public static string In(DateTimeOffset time, DateTimeOffset now) =>
+        time <= now ? "now" : "in " + Human(time - now).ToLowerInvariant();
+
     /// <summary>
     /// kubectl's AGE column ("45s", "5m10s", "3h4m", "2d"): about two significant units, the rules of
     /// apimachinery's HumanDuration.

@@ -13,14 +13,15 @@ internal static class ImageStreamDescriber
 {
     private const string None = "<none>";
 
-    public static string Describe(ImageStream stream, DateTimeOffset now)
+    /// <param name="schedule">The server's scheduled-import state of the stream's tags, when it has any to tell.</param>
+    public static string Describe(ImageStream stream, DateTimeOffset now, ImageStreamSchedule? schedule = null)
     {
         var text = new TabbedText();
         WriteMeta(text, stream.Metadata, now);
         WriteField(text, "Image Repository",
             NonEmpty(stream.Status?.PublicDockerImageRepository) ?? stream.Status?.DockerImageRepository ?? "");
         text.Line($"Image Lookup:\tlocal={(stream.Spec.LookupPolicy.Local ? "true" : "false")}");
-        WriteTags(text, stream, now);
+        WriteTags(text, stream, now, schedule);
         return text.ToString();
     }
 
@@ -78,7 +79,7 @@ internal static class ImageStreamDescriber
         }
     }
 
-    private static void WriteTags(TabbedText text, ImageStream stream, DateTimeOffset now)
+    private static void WriteTags(TabbedText text, ImageStream stream, DateTimeOffset now, ImageStreamSchedule? schedule)
     {
         var specTags = stream.Spec.Tags ?? [];
         var statusTags = stream.Status?.Tags ?? [];
@@ -123,13 +124,20 @@ internal static class ImageStreamDescriber
             first = false;
             var header = followers.TryGetValue(name, out var refs) ? $"{name} ({string.Join(", ", TagOrdering.Prioritize(refs))})" : name;
             text.Line(header);
-            WriteTag(text, stream, stream.SpecTag(name), stream.StatusTag(name), now);
+            WriteTag(text, stream, stream.SpecTag(name), stream.StatusTag(name), now,
+                schedule is { Enabled: true } ? schedule.Tags.FirstOrDefault(t => t.Tag == name) : null, schedule?.Now ?? now);
         }
     }
 
-    private static void WriteTag(TabbedText text, ImageStream stream, TagReference? spec, NamedTagEventList? history, DateTimeOffset now)
+    private static void WriteTag(
+        TabbedText text, ImageStream stream, TagReference? spec, NamedTagEventList? history, DateTimeOffset now,
+        TagSchedule? schedule, DateTimeOffset serverNow)
     {
         text.Line(Source(stream, spec));
+        if (schedule is not null)
+        {
+            WriteSchedule(text, schedule, serverNow);
+        }
         if (spec?.ImportPolicy.Insecure == true)
         {
             text.Line("    will use insecure HTTPS or HTTP connections");
@@ -170,6 +178,38 @@ internal static class ImageStreamDescriber
             text.Line(item.Image.Length > 0 && item.Image != digest
                 ? $"      {Ages.Ago(item.Created, now)}\t{item.Image}"
                 : $"      {Ages.Ago(item.Created, now)}");
+        }
+    }
+
+    /// <summary>
+    /// When a scheduled tag was last checked and will be next, against the server's clock; a failing tag's next retry and
+    /// error, and a registry that asked us to slow down.
+    /// </summary>
+    internal static void WriteSchedule(TabbedText text, TagSchedule schedule, DateTimeOffset serverNow)
+    {
+        var parts = new List<string>();
+        if (schedule.LastChecked is { } last)
+        {
+            parts.Add($"last checked {Ages.Ago(last, serverNow).ToLowerInvariant()}");
+        }
+        if (schedule.ConsecutiveFailures == 0 && schedule.NextCheck is { } next)
+        {
+            parts.Add($"next check {Ages.In(next, serverNow)}");
+        }
+        if (parts.Count > 0)
+        {
+            text.Line("    " + string.Join(", ", parts));
+        }
+        if (schedule.ConsecutiveFailures > 0)
+        {
+            var retry = schedule.NextRetry ?? schedule.NextCheck;
+            var when = retry is { } at ? $", next retry {Ages.In(at, serverNow)}" : "";
+            var times = schedule.ConsecutiveFailures == 1 ? "once" : $"{schedule.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture)} times in a row";
+            text.Line($"    ! check failed {times}{when}: {schedule.LastError}");
+        }
+        if (schedule.RegistryPausedUntil is { } paused && paused > serverNow)
+        {
+            text.Line($"    registry asked to slow down (429): checks resume {Ages.In(paused, serverNow)}");
         }
     }
 

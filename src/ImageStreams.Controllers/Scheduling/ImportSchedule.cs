@@ -1,3 +1,4 @@
+using ImageStreams.Model.Image;
 using System.Threading.Channels;
 using ImageStreams.Controllers.Import;
 using ImageStreams.Controllers.Metrics;
@@ -35,6 +36,9 @@ internal sealed class ImportSchedule : ITagImportObserver, IImageStreamSchedules
     private bool dispatcherWaiting;
     private bool wakePending;
 
+    /// <summary>When the dispatcher's timer fires next (ticks).</summary>
+    private long armed = long.MaxValue;
+
     public ImportSchedule(ScheduledImportOptions options, TimeProvider time, ScheduledImportMetrics metrics)
     {
         options.Validate();
@@ -46,12 +50,6 @@ internal sealed class ImportSchedule : ITagImportObserver, IImageStreamSchedules
     }
 
     private long Now => time.GetUtcNow().UtcTicks;
-
-    /// <summary>Checks running.</summary>
-    public int InFlight => Read(() => inFlight);
-
-    /// <summary>Scheduled tags.</summary>
-    public int Count => Read(() => tagCount);
 
     /// <summary>True when nothing runs and the dispatcher has seen every change (tests wait for it after moving the clock).</summary>
     public bool IsQuiet => Read(() => dispatcherWaiting && !wakePending && inFlight == 0);
@@ -138,63 +136,27 @@ internal sealed class ImportSchedule : ITagImportObserver, IImageStreamSchedules
     }
 
     /// <summary>
-    /// Moves due checks to their registries' queues and starts those the limits allow, oldest first, taking turns
-    /// between registries. Returns when the schedule next needs the dispatcher (<see cref="long.MaxValue"/>: only when woken).
+    /// The dispatcher's turn: starts what is due and allowed (see <see cref="DispatchLocked"/>). Returns when the schedule
+    /// next needs the dispatcher (<see cref="long.MaxValue"/>: only when woken); the dispatcher arms its timer for it.
     /// </summary>
     public long Dispatch(List<TagCheck> started)
     {
         lock (gate)
         {
             wakePending = false;
-            dispatcherWaiting = false;
             var now = Now;
-            while (timeline.TryPeek(out var pending, out var due) && due <= now)
-            {
-                timeline.Dequeue();
-                if (pending.IsCurrent)
-                {
-                    var registry = pending.State.Registry;
-                    if (registry.Ready.Count == 0)
-                    {
-                        waiting.Add(registry);
-                    }
-                    registry.Ready.Enqueue(pending);
-                }
-            }
-            var progress = true;
-            while (progress && inFlight < options.MaxConcurrentChecks && global.Available(now))
-            {
-                progress = false;
-                foreach (var registry in waiting)
-                {
-                    if (inFlight >= options.MaxConcurrentChecks || !global.Available(now))
-                    {
-                        break;
-                    }
-                    if (registry.PausedUntil > now || registry.InFlight >= options.MaxConcurrentChecksPerRegistry || !registry.Rate.Available(now)
-                        || NextCurrent(registry) is not { } next)
-                    {
-                        continue;
-                    }
-                    registry.Ready.Dequeue();
-                    global.Take(now);
-                    registry.Rate.Take(now);
-                    registry.InFlight++;
-                    inFlight++;
-                    next.InFlight = true;
-                    started.Add(TagCheck.Of(next));
-                    progress = true;
-                }
-                waiting.RemoveAll(r => r.Ready.Count == 0);
-            }
-            waiting.RemoveAll(r => NextCurrent(r) is null);
+            DispatchLocked(started, now);
+            armed = NextWake(now);
             dispatcherWaiting = true;
-            return NextWake(now);
+            return armed;
         }
     }
 
-    /// <summary>Records the outcome of a check and schedules the tag's next one.</summary>
-    public void Complete(TagCheck check, CheckOutcome outcome)
+    /// <summary>
+    /// Records the outcome of a check, schedules the tag's next one, and starts in <paramref name="started"/> the checks
+    /// its slot lets run, so a busy schedule needs no hand-off to the dispatcher per check.
+    /// </summary>
+    public void Complete(TagCheck check, CheckOutcome outcome, List<TagCheck> started)
     {
         lock (gate)
         {
@@ -205,41 +167,101 @@ internal sealed class ImportSchedule : ITagImportObserver, IImageStreamSchedules
             {
                 check.Registry.PausedUntil = Math.Max(check.Registry.PausedUntil, outcome.RetryAt);
             }
-            if (state.Removed)
+            if (!state.Removed)
+            {
+                RecordOutcome(state, outcome, now);
+            }
+            DispatchLocked(started, now);
+            if (NextWake(now) < armed)
             {
                 SignalLocked();
-                return;
             }
-            if (outcome.HasCondition is { } hasCondition)
+        }
+    }
+
+    private void RecordOutcome(TagState state, CheckOutcome outcome, long now)
+    {
+        if (outcome.HasCondition is { } hasCondition)
+        {
+            state.HasCondition = hasCondition;
+        }
+        long due;
+        if (outcome.Result is CheckResults.Failed or CheckResults.RateLimited)
+        {
+            state.Failures++;
+            state.LastError = outcome.Error;
+            due = outcome.Result == CheckResults.RateLimited ? outcome.RetryAt : now + options.Backoff(state.Failures).Ticks;
+            MarkDirty(state);
+        }
+        else
+        {
+            if (state.Failures > 0)
             {
-                state.HasCondition = hasCondition;
-            }
-            long due;
-            if (outcome.Result is CheckResults.Failed or CheckResults.RateLimited)
-            {
-                state.Failures++;
-                state.LastError = outcome.Error;
-                due = outcome.Result == CheckResults.RateLimited ? outcome.RetryAt : now + options.Backoff(state.Failures).Ticks;
+                state.Failures = 0;
+                state.LastError = null;
                 MarkDirty(state);
             }
-            else
-            {
-                if (state.Failures > 0)
-                {
-                    state.Failures = 0;
-                    state.LastError = null;
-                    MarkDirty(state);
-                }
-                due = SlotAfter(now, state.Phase);
-            }
-            if (outcome.Result is not null)
-            {
-                state.LastChecked = now;
-                state.LastResult = outcome.Result;
-            }
-            Reschedule(state, due);
-            SignalLocked();
+            due = SlotAfter(now, state.Phase);
         }
+        if (outcome.Result is not null)
+        {
+            state.LastChecked = now;
+            state.LastResult = outcome.Result;
+        }
+        Reschedule(state, due);
+    }
+
+    /// <summary>
+    /// Moves due checks to their registries' queues and starts those the limits allow, oldest first, taking turns
+    /// between registries. A tag waiting for its spec import is not checked; it moves to its next slot.
+    /// </summary>
+    private void DispatchLocked(List<TagCheck> started, long now)
+    {
+        while (timeline.TryPeek(out var pending, out var due) && due <= now)
+        {
+            timeline.Dequeue();
+            if (pending.IsCurrent)
+            {
+                var registry = pending.State.Registry;
+                if (registry.Ready.Count == 0)
+                {
+                    waiting.Add(registry);
+                }
+                registry.Ready.Enqueue(pending);
+            }
+        }
+        var progress = true;
+        while (progress && inFlight < options.MaxConcurrentChecks && global.Available(now))
+        {
+            progress = false;
+            foreach (var registry in waiting)
+            {
+                if (inFlight >= options.MaxConcurrentChecks || !global.Available(now))
+                {
+                    break;
+                }
+                if (registry.PausedUntil > now || registry.InFlight >= options.MaxConcurrentChecksPerRegistry || !registry.Rate.Available(now)
+                    || NextCurrent(registry) is not { } next)
+                {
+                    continue;
+                }
+                registry.Ready.Dequeue();
+                progress = true;
+                if (next.NeedsImport)
+                {
+                    Reschedule(next, SlotAfter(now, next.Phase));
+                    continue;
+                }
+                global.Take(now);
+                registry.Rate.Take(now);
+                registry.InFlight++;
+                inFlight++;
+                next.InFlight = true;
+                started.Add(TagCheck.Of(next));
+            }
+            waiting.RemoveAll(r => r.Ready.Count == 0);
+        }
+        waiting.RemoveAll(r => NextCurrent(r) is null);
     }
 
     /// <summary>Gives back the slots of a check that was cancelled (the server stops); the tag keeps its schedule.</summary>
@@ -659,11 +681,11 @@ internal readonly record struct Pending(TagState State, int Version)
 
 /// <summary>A check to make: what the tag was when it started, so syncs running meanwhile cannot change it halfway.</summary>
 internal sealed record TagCheck(
-    TagState State, RegistryLimiter Registry, string Namespace, string Stream, string Tag, string From, bool Insecure, bool NeedsImport,
+    TagState State, RegistryLimiter Registry, string Namespace, string Stream, string Tag, string From, bool Insecure,
     bool HasCondition, string? LastError, string? ImageDigest, string? ManifestDigest, string? ManifestImage)
 {
     public static TagCheck Of(TagState state) => new(
-        state, state.Registry, state.Stream.Namespace, state.Stream.Name, state.Tag, state.From, state.Insecure, state.NeedsImport,
+        state, state.Registry, state.Stream.Namespace, state.Stream.Name, state.Tag, state.From, state.Insecure,
         state.HasCondition, state.LastError, state.ImageDigest, state.ManifestDigest, state.ManifestImage);
 
     /// <summary>
@@ -675,7 +697,7 @@ internal sealed record TagCheck(
 }
 
 /// <summary>How a check ended.</summary>
-/// <param name="Result">One of <see cref="CheckResults"/>; null when the check was skipped (the tag waits for its spec import).</param>
+/// <param name="Result">One of <see cref="CheckResults"/>; null when the check found its tag gone.</param>
 /// <param name="RetryAt">For <see cref="CheckResults.RateLimited"/>: when the registry may be asked again (ticks).</param>
 /// <param name="HasCondition">Whether the tag now carries a failed-import condition, when the check knows.</param>
 /// <param name="TagChanged">Whether the tag moved to a new image.</param>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ImageStreams.Model.Meta;
 using ImageStreams.Model.Serialization;
 using ImageStreams.Store;

@@ -27,8 +27,11 @@ public sealed class ScheduledImportOptions
     /// <summary>Checks in flight at once to one registry (<c>--scheduled-import-registry-concurrency</c>). Default 8.</summary>
     public int MaxConcurrentChecksPerRegistry { get; set; } = 8;
 
-    /// <summary>Checks started per second to one registry (<c>--scheduled-import-registry-rate</c>). Default 50.</summary>
-    public double MaxChecksPerSecondPerRegistry { get; set; } = 50;
+    /// <summary>
+    /// Checks started per second to one registry (<c>--scheduled-import-registry-rate</c>). Default 200: 100,000 tags of one
+    /// registry at the default interval need 111.
+    /// </summary>
+    public double MaxChecksPerSecondPerRegistry { get; set; } = 200;
 
     /// <summary>The wait before the first retry of a failed check (<c>--scheduled-import-backoff</c>); it doubles with each further failure. Default 10 s.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(10);

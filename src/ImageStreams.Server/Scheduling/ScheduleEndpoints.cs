@@ -1,3 +1,4 @@
+using ImageStreams.Model.Image;
 using ImageStreams.Controllers.Scheduling;
 using ImageStreams.Model.Meta;
 using ImageStreams.Model.Serialization;

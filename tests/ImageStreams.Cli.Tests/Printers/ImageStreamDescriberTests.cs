@@ -40,6 +40,30 @@ public class ImageStreamDescriberTests
     }
 
     [Fact]
+    public void Describe_OfScheduledTags_SaysWhenTheyWereCheckedAndWillBeNext_AndWhenAFailingOneIsRetried()
+    {
+        var seed = ResourceJson.FromNode<ImageStream>(
+            Yaml.ParseDocuments(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "testdata", "seed000-rhel7.yaml"))).Single());
+        var serverNow = seed.Metadata.CreationTimestamp!.Value;
+        var schedule = new ImageStreamSchedule
+        {
+            Enabled = true,
+            Now = serverNow,
+            Tags = [new TagSchedule { Tag = "latest", LastChecked = serverNow.AddMinutes(-3), NextCheck = serverNow.AddMinutes(12) }],
+        };
+
+        var healthy = ImageStreamDescriber.Describe(seed, serverNow, schedule);
+        var failing = ImageStreamDescriber.Describe(seed, serverNow, schedule with
+        {
+            Tags = [schedule.Tags[0] with { ConsecutiveFailures = 3, NextRetry = serverNow.AddSeconds(40), LastError = "registry answered 503" }],
+        });
+
+        Assert.Contains("  updates automatically from registry registry.access.redhat.com/rhel7:latest\n    last checked 3 minutes ago, next check in 12 minutes\n", healthy, StringComparison.Ordinal);
+        Assert.Contains("    ! check failed 3 times in a row, next retry in 40 seconds: registry answered 503\n", failing, StringComparison.Ordinal);
+        Assert.DoesNotContain("next check", failing, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Describe_ShowsEachTagsSourceImportStateAndHistory()
     {
         var text = ImageStreamDescriber.Describe(RubyStream(), Now);

@@ -1,7 +1,6 @@
-using ImageStreams.Model.Image;
 using ImageStreams.Model.Meta;
 
-namespace ImageStreams.Controllers.Scheduling;
+namespace ImageStreams.Model.Image;
 
 /// <summary>
 /// The scheduled-import state of one image stream's tags, as <c>GET .../imagestreams/{name}/schedule</c> serves it
@@ -92,11 +91,4 @@ public static class CheckResults
 
     /// <summary>The registry answered 429; its tags wait for its Retry-After.</summary>
     public const string RateLimited = "RateLimited";
-}
-
-/// <summary>Reads the schedule of a stream (the <c>schedule</c> subresource).</summary>
-public interface IImageStreamSchedules
-{
-    /// <summary>The schedule of the stream's tags; an empty list for a stream with no scheduled tag.</summary>
-    ImageStreamSchedule Get(string ns, string name);
 }
