@@ -38,8 +38,8 @@ dotnet test ImageStreams.slnx -c Release --no-build --nologo \
 passed=0; failed=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
-  p=$(grep -o 'outcome="Passed"' "$trx" | wc -l)
-  f=$(grep -o 'outcome="Failed"' "$trx" | wc -l)
+  p=$(grep -o '<UnitTestResult [^>]*outcome="Passed"' "$trx" | wc -l)
+  f=$(grep -o '<UnitTestResult [^>]*outcome="Failed"' "$trx" | wc -l)
   passed=$((passed + p)); failed=$((failed + f))
 done
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
