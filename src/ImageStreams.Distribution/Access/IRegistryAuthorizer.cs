@@ -1,4 +1,5 @@
 using ImageStreams.Distribution.Repositories;
+using ImageStreams.Model.Meta;
 using Microsoft.AspNetCore.Http;
 
 namespace ImageStreams.Distribution.Access;
@@ -19,30 +20,6 @@ public enum RegistryAction
     Catalog,
 }
 
-/// <summary>The outcome of <see cref="IRegistryAuthorizer"/>.</summary>
-public sealed record RegistryAuthorization
-{
-    private RegistryAuthorization(bool allowed, bool authenticated, string reason)
-    {
-        Allowed = allowed;
-        Authenticated = authenticated;
-        Reason = reason;
-    }
-
-    public bool Allowed { get; }
-
-    /// <summary>False when the caller could not be identified (401 UNAUTHORIZED); with <see cref="Allowed"/> false otherwise, 403 DENIED.</summary>
-    public bool Authenticated { get; }
-
-    public string Reason { get; }
-
-    public static RegistryAuthorization Allow { get; } = new(true, true, "");
-
-    public static RegistryAuthorization Deny(string reason) => new(false, true, reason);
-
-    public static RegistryAuthorization Unauthenticated(string reason) => new(false, false, reason);
-}
-
 /// <summary>
 /// Decides whether a registry request may proceed; every request of <c>/v2/</c> passes through one call per repository
 /// it touches (a cross-repository mount asks for pull on the source and push on the target). The server plugs its
@@ -50,12 +27,12 @@ public sealed record RegistryAuthorization
 /// </summary>
 public interface IRegistryAuthorizer
 {
-    ValueTask<RegistryAuthorization> AuthorizeAsync(HttpContext context, RegistryAction action, RepositoryName? repository, CancellationToken cancellationToken);
+    ValueTask<AuthorizationDecision> AuthorizeAsync(HttpContext context, RegistryAction action, RepositoryName? repository, CancellationToken cancellationToken);
 }
 
 /// <summary>Everything is allowed: the default when the host plugs in no authorization.</summary>
 internal sealed class AllowAllRegistryAuthorizer : IRegistryAuthorizer
 {
-    public ValueTask<RegistryAuthorization> AuthorizeAsync(HttpContext context, RegistryAction action, RepositoryName? repository, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(RegistryAuthorization.Allow);
+    public ValueTask<AuthorizationDecision> AuthorizeAsync(HttpContext context, RegistryAction action, RepositoryName? repository, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(AuthorizationDecision.Allow);
 }

@@ -1,6 +1,7 @@
 using ImageStreams.Distribution.Access;
 using ImageStreams.Distribution.Repositories;
 using ImageStreams.Model.Image;
+using ImageStreams.Model.Meta;
 using ImageStreams.Server.Api;
 using Microsoft.AspNetCore.Http;
 
@@ -13,7 +14,7 @@ namespace ImageStreams.Server.Security;
 /// </summary>
 internal sealed class RegistryRequestAuthorizer(IRequestAuthorizer authorizer) : IRegistryAuthorizer
 {
-    public async ValueTask<RegistryAuthorization> AuthorizeAsync(
+    public ValueTask<AuthorizationDecision> AuthorizeAsync(
         HttpContext context, RegistryAction action, RepositoryName? repository, CancellationToken cancellationToken)
     {
         var path = context.Request.PathBase + context.Request.Path;
@@ -23,10 +24,7 @@ internal sealed class RegistryRequestAuthorizer(IRequestAuthorizer authorizer) :
             RegistryAction.Catalog => Resource(path, "list", "", ""),
             _ => Resource(path, action == RegistryAction.Pull ? "get" : "update", repository!.Namespace, repository.Stream) with { Subresource = "layers" },
         };
-        var decision = await authorizer.AuthorizeAsync(context, request, cancellationToken).ConfigureAwait(false);
-        return decision.Allowed ? RegistryAuthorization.Allow
-            : decision.Authenticated ? RegistryAuthorization.Deny(decision.Reason)
-            : RegistryAuthorization.Unauthenticated(decision.Reason);
+        return authorizer.AuthorizeAsync(context, request, cancellationToken);
     }
 
     private static ApiRequestInfo Resource(string path, string verb, string ns, string name) => new()
