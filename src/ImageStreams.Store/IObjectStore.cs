@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace ImageStreams.Store;
@@ -9,7 +10,41 @@ public readonly record struct ObjectKey(string Resource, string Namespace, strin
 }
 
 /// <summary>An object as stored, with the resource version of its last write (also set in its metadata.resourceVersion).</summary>
-public sealed record StoredObject(ObjectKey Key, long ResourceVersion, JsonObject Object);
+public sealed class StoredObject
+{
+    private readonly byte[]? utf8;
+    private JsonObject? node;
+
+    public StoredObject(ObjectKey key, long resourceVersion, JsonObject obj)
+    {
+        Key = key;
+        ResourceVersion = resourceVersion;
+        node = obj;
+    }
+
+    /// <summary>
+    /// From the stored UTF-8 text, parsed only when read: a list of many objects then holds their compact text, not a
+    /// JSON tree each, and <see cref="Decode{T}"/> never builds the tree at all.
+    /// </summary>
+    public StoredObject(ObjectKey key, long resourceVersion, byte[] utf8Json)
+    {
+        Key = key;
+        ResourceVersion = resourceVersion;
+        utf8 = utf8Json;
+    }
+
+    public ObjectKey Key { get; }
+
+    public long ResourceVersion { get; }
+
+    /// <summary>The object as a JSON tree of its own (callers may change it), parsed on first use.</summary>
+    public JsonObject Object => node ??= ObjectJson.Parse(utf8!);
+
+    /// <summary>The object as <typeparamref name="T"/>, read straight from the stored text when the tree was never built.</summary>
+    public T Decode<T>(JsonSerializerOptions options) =>
+        (node is null ? JsonSerializer.Deserialize<T>(utf8, options) : node.Deserialize<T>(options))
+        ?? throw new JsonException("a stored object is null");
+}
 
 /// <summary>A consistent list: the objects and the resource version it was read at (a watch from it misses nothing).</summary>
 public sealed record StoredList(long ResourceVersion, IReadOnlyList<StoredObject> Items);

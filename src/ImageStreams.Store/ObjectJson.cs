@@ -10,6 +10,9 @@ internal static class ObjectJson
     public static JsonObject Parse(string json) =>
         JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException("a stored object is not a JSON object");
 
+    public static JsonObject Parse(byte[] utf8) =>
+        JsonNode.Parse(utf8) as JsonObject ?? throw new InvalidDataException("a stored object is not a JSON object");
+
     /// <summary>Sets metadata.resourceVersion (a string, as Kubernetes writes it) and returns the text to store.</summary>
     public static string WithResourceVersion(JsonObject obj, long resourceVersion)
     {

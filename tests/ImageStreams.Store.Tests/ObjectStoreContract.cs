@@ -129,6 +129,20 @@ public abstract class ObjectStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadObjects_DecodeToTheSameValuesAsTheirJsonTrees()
+    {
+        var store = await OpenAsync();
+        await store.CreateAsync(Stream("a", "x"), Obj("x", "first"), Timeout);
+
+        var listed = Assert.Single((await store.ListAsync(Streams, "a", Timeout)).Items);
+        var decoded = listed.Decode<System.Text.Json.JsonElement>(System.Text.Json.JsonSerializerOptions.Default);
+
+        Assert.Equal("first", decoded.GetProperty("spec").GetProperty("value").GetString());
+        Assert.Equal(Version(listed.ResourceVersion), decoded.GetProperty("metadata").GetProperty("resourceVersion").GetString());
+        Assert.Equal("first", ValueOf(listed));
+    }
+
+    [Fact]
     public async Task Update_WithTheCurrentResourceVersion_ReplacesTheObject()
     {
         var store = await OpenAsync();

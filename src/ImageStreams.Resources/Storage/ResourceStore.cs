@@ -338,7 +338,7 @@ internal sealed class ResourceStore<T>(
 
     private T Decode(StoredObject stored)
     {
-        var obj = ResourceJson.FromNode<T>(stored.Object);
+        var obj = stored.Decode<T>(ResourceJson.Options);
         var metadata = (obj.Metadata ?? new ObjectMeta()) with { ResourceVersion = Format(stored.ResourceVersion) };
         return strategy.Decorate(strategy.WithMetadata(obj, metadata));
     }

@@ -62,7 +62,7 @@ internal sealed class SqliteReader : IDisposable
             while (reader.Read())
             {
                 var key = new ObjectKey(resource, reader.GetString(0), reader.GetString(1));
-                items.Add(new StoredObject(key, reader.GetInt64(2), ObjectJson.Parse(reader.GetString(3))));
+                items.Add(new StoredObject(key, reader.GetInt64(2), reader.GetFieldValue<byte[]>(3)));
             }
         }
         transaction.Commit();
