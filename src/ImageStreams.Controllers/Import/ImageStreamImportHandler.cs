@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ImageStreams.Model.Image;
 using ImageStreams.Model.Meta;
@@ -18,15 +17,7 @@ public sealed class ImageStreamImportHandler(ImageStreamImporter importer) : IRe
         {
             throw ApiErrors.BadRequest("an image stream import needs a namespace");
         }
-        ImageStreamImport request;
-        try
-        {
-            request = ResourceJson.FromNode<ImageStreamImport>(body);
-        }
-        catch (JsonException e)
-        {
-            throw ApiErrors.BadRequest($"the body of the ImageStreamImport is not valid: {e.Message}");
-        }
+        var request = ResourceBodies.Decode<ImageStreamImport>(Type, body, options.StrictFields);
         if (options.DryRun)
         {
             request = request with { Spec = request.Spec with { Import = false } };

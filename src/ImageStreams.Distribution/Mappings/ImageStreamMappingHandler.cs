@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ImageStreams.Model.Image;
 using ImageStreams.Model.Meta;
@@ -25,15 +24,7 @@ public sealed class ImageStreamMappingHandler(ImageStreamMapper mapper) : IResou
         {
             throw ApiErrors.BadRequest("dry run is not supported for image stream mappings");
         }
-        ImageStreamMapping mapping;
-        try
-        {
-            mapping = ResourceJson.FromNode<ImageStreamMapping>(body);
-        }
-        catch (JsonException e)
-        {
-            throw ApiErrors.BadRequest($"the body of the ImageStreamMapping is not valid: {e.Message}");
-        }
+        var mapping = ResourceBodies.Decode<ImageStreamMapping>(Type, body, options.StrictFields);
         await mapper.MapAsync(ns, mapping, cancellationToken).ConfigureAwait(false);
         return ResourceJson.ToNode(new Status { State = Status.Success, Code = 201 });
     }

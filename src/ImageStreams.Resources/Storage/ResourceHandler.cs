@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using ImageStreams.Model.Meta;
 using ImageStreams.Model.Serialization;
 
@@ -11,17 +10,6 @@ namespace ImageStreams.Resources.Storage;
 public sealed class ResourceHandler<T>(IResourceClient<T> client) : IResourceHandler
     where T : class, IResource
 {
-    private static readonly JsonSerializerOptions StrictOptions = new(ResourceJson.Options)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
-
-    /// <summary>
-    /// Metadata that Kubernetes has and this server does not keep. Documents exported from a cluster carry them, so even a
-    /// strict decode drops them instead of refusing the document.
-    /// </summary>
-    private static readonly string[] UnkeptMetadata = ["managedFields", "ownerReferences", "finalizers", "deletionGracePeriodSeconds"];
-
     public ResourceType Type => client.Type;
 
     public async ValueTask<JsonObject> GetAsync(string? ns, string name, CancellationToken cancellationToken = default) =>
@@ -109,51 +97,7 @@ public sealed class ResourceHandler<T>(IResourceClient<T> client) : IResourceHan
         }
     }
 
-    /// <summary>Decodes a body into the resource's record, with Kubernetes' messages for what does not fit.</summary>
-    private T Decode(JsonObject body, bool strict)
-    {
-        var apiVersion = body["apiVersion"] is JsonValue a && a.GetValueKind() == JsonValueKind.String ? a.GetValue<string>() : null;
-        var kind = body["kind"] is JsonValue k && k.GetValueKind() == JsonValueKind.String ? k.GetValue<string>() : null;
-        if (!string.IsNullOrEmpty(apiVersion) && apiVersion != Type.GroupVersion)
-        {
-            throw ApiErrors.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({Type.GroupVersion})");
-        }
-        if (!string.IsNullOrEmpty(kind) && kind != Type.Kind)
-        {
-            throw ApiErrors.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({Type.Kind}) of {Type.GroupResource}");
-        }
-        if (strict && body["metadata"] is JsonObject metadata && UnkeptMetadata.Any(metadata.ContainsKey))
-        {
-            body = (JsonObject)body.DeepClone();
-            foreach (var field in UnkeptMetadata)
-            {
-                ((JsonObject)body["metadata"]!).Remove(field);
-            }
-        }
-        try
-        {
-            var obj = body.Deserialize<T>(strict ? StrictOptions : ResourceJson.Options)
-                      ?? throw new JsonException("the object is null");
-            return obj;
-        }
-        catch (JsonException e) when (strict && e.Message.Contains("could not be mapped", StringComparison.Ordinal))
-        {
-            throw ApiErrors.BadRequest($"strict decoding error: unknown field \"{FieldPath(e)}\"");
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            var where = e is JsonException { Path: { Length: > 1 } } je ? $" (at {FieldPath(je)})" : "";
-            throw ApiErrors.BadRequest($"{Type.Kind} in version \"{Type.Version}\" cannot be handled as a {Type.Kind}: {FirstLine(e.Message)}{where}");
-        }
-    }
-
-    private static string FieldPath(JsonException e) => e.Path is { } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : e.Path ?? "";
-
-    private static string FirstLine(string message)
-    {
-        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
-    }
+    private T Decode(JsonObject body, bool strict) => ResourceBodies.Decode<T>(Type, body, strict);
 
     /// <summary>The name in the URL names the object; a body without one takes it, a body with another is refused.</summary>
     private T Named(T obj, string name)

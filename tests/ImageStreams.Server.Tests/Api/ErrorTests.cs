@@ -143,6 +143,19 @@ public class ErrorTests
     }
 
     [Fact]
+    public async Task CreateOnlyResources_CheckTheirBodiesAsEveryOtherResourceDoes()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        AssertStatus(await server.PostAsync("/apis/image.openshift.io/v1/namespaces/default/imagestreamimports",
+                new JsonObject { ["kind"] = "ImageStream", ["metadata"] = new JsonObject { ["name"] = "x" } }),
+            HttpStatusCode.BadRequest, "BadRequest", "does not match the expected kind (ImageStreamImport)");
+        AssertStatus(await server.PostAsync("/apis/image.openshift.io/v1/namespaces/default/imagestreammappings",
+                new JsonObject { ["metadata"] = new JsonObject { ["name"] = "x" }, ["tag"] = 5 }),
+            HttpStatusCode.BadRequest, "BadRequest", "cannot be handled as a ImageStreamMapping");
+    }
+
+    [Fact]
     public async Task StrictValidation_DropsClusterMetadataThisServerDoesNotKeep_ButNotTypos()
     {
         await using var server = await TestServer.StartAsync();
