@@ -42,41 +42,15 @@ internal static class ApplyCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> files, string? output, CancellationToken cancellationToken)
+    private static Task<int> RunAsync(CommandContext context, IReadOnlyList<string> files, string? output, CancellationToken cancellationToken)
     {
-        if (files.Count == 0)
-        {
-            throw new CliException("must give -f with a file, a directory or - for standard input");
-        }
-        var manifests = ManifestReader.Read(files, context.Host.In, "apply");
+        var manifests = ManifestWrites.Read(context, files, "apply");
         if (manifests.FirstOrDefault(m => string.IsNullOrEmpty(m.Name)) is { } unnamed)
         {
             throw new CliException($"{unnamed.Source}: metadata.name is required to apply (create accepts generateName)");
         }
-        var targets = manifests.Select(m => (Manifest: m, Namespace: context.NamespaceFor(m))).ToList();
-
-        var failed = false;
-        var results = new List<(ResourceType, JsonObject)>();
-        foreach (var (manifest, ns) in targets)
-        {
-            try
-            {
-                var (verb, result) = await ApplyAsync(context.Api, manifest, ns, cancellationToken);
-                results.Add((manifest.Type, result));
-                if (!OutputFormats.IsDocument(output))
-                {
-                    var name = ObjectPrinter.QualifiedName(manifest.Type, manifest.Name);
-                    context.Out.WriteLine(output == OutputFormats.Name ? name : $"{name} {verb}");
-                }
-            }
-            catch (ApiException e)
-            {
-                context.Error.WriteLine(CliErrors.Describe(e));
-                failed = true;
-            }
-        }
-        ObjectPrinter.WriteResults(context.Out, output, results);
-        return failed ? 1 : 0;
+        return ManifestWrites.WriteEachAsync(context, manifests, output,
+            (manifest, ns, token) => ApplyAsync(context.Api, manifest, ns, token), cancellationToken);
     }
 
     private static async Task<(string Verb, JsonObject Result)> ApplyAsync(ApiClient api, Manifest manifest, string? ns, CancellationToken cancellationToken)

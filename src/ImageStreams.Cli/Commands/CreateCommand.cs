@@ -1,9 +1,7 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using ImageStreams.Cli.Api;
 using ImageStreams.Cli.Printers;
 using ImageStreams.Cli.Resources;
-using ImageStreams.Model.Meta;
 
 namespace ImageStreams.Cli.Commands;
 
@@ -34,36 +32,8 @@ internal static class CreateCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(CommandContext context, IReadOnlyList<string> files, string? output, CancellationToken cancellationToken)
-    {
-        if (files.Count == 0)
-        {
-            throw new CliException("must give -f with a file, a directory or - for standard input");
-        }
-        var targets = ManifestReader.Read(files, context.Host.In, "create").Select(m => (Manifest: m, Namespace: context.NamespaceFor(m))).ToList();
-        var failed = false;
-        var results = new List<(ResourceType, JsonObject)>();
-        foreach (var (manifest, ns) in targets)
-        {
-            try
-            {
-                var created = await context.Api.CreateAsync(
-                    ResourcePaths.Collection(manifest.Type, ns), ApplyPlan.Desired(manifest, ns), cancellationToken);
-                results.Add((manifest.Type, created));
-                if (!OutputFormats.IsDocument(output))
-                {
-                    // The server's name, since a file may give only generateName.
-                    var name = ObjectPrinter.QualifiedName(manifest.Type, ObjectPrinter.NameOf(created) ?? manifest.Name);
-                    context.Out.WriteLine(output == OutputFormats.Name ? name : $"{name} created");
-                }
-            }
-            catch (ApiException e)
-            {
-                context.Error.WriteLine(CliErrors.Describe(e));
-                failed = true;
-            }
-        }
-        ObjectPrinter.WriteResults(context.Out, output, results);
-        return failed ? 1 : 0;
-    }
+    private static Task<int> RunAsync(CommandContext context, IReadOnlyList<string> files, string? output, CancellationToken cancellationToken) =>
+        ManifestWrites.WriteEachAsync(context, ManifestWrites.Read(context, files, "create"), output, async (manifest, ns, token) =>
+            ("created", await context.Api.CreateAsync(ResourcePaths.Collection(manifest.Type, ns), ApplyPlan.Desired(manifest, ns), token)),
+            cancellationToken);
 }
