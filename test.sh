@@ -8,7 +8,7 @@ root=$(pwd)
 # command -> Debian package
 declare -A needs=(
   [docker-registry]=docker-registry [skopeo]=skopeo [umoci]=umoci [ab]=apache2-utils
-  [busybox]=busybox-static [jq]=jq [git]=git [buildah]=buildah
+  [busybox]=busybox-static [jq]=jq [git]=git [buildah]=buildah [chromium]=chromium
 )
 missing=()
 for cmd in "${!needs[@]}"; do

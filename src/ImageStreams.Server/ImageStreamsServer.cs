@@ -9,6 +9,7 @@ using ImageStreams.Registry.Inspection;
 using ImageStreams.Registry.Manifests;
 using ImageStreams.Resources;
 using ImageStreams.Server.Api;
+using ImageStreams.Server.WebConsole;
 using ImageStreams.Server.Metrics;
 using ImageStreams.Server.Scheduling;
 using ImageStreams.Server.Hosting;
@@ -174,6 +175,7 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         app.UseImageStreamsApi();
         app.MapImageStreamsMetrics();
         app.MapImageStreamSchedules();
+        app.MapImageStreamsConsole();
         return app;
     }
 
