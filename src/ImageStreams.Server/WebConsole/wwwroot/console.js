@@ -4,6 +4,7 @@
 (() => {
   const TOKEN_KEY = 'imagestreams.token';
   const IMAGE_API = '/apis/image.openshift.io/v1';
+  const BUILD_API = '/apis/build.openshift.io/v1';
   const CORE_API = '/api/v1';
 
   // ---- DOM ---------------------------------------------------------------------------------------------------
@@ -149,11 +150,12 @@
   }
 
   // Lists a collection, renders it, and renders again on every change the watch brings.
-  function live(path, render) {
+  function live(path, render, order) {
     const signal = page.signal;
     const items = new Map();
     const key = (o) => `${o.metadata.namespace || ''}/${o.metadata.name}`;
-    const draw = () => render([...items.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)));
+    const compare = order || ((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    const draw = () => render([...items.values()].sort(compare));
     page.redraw = draw;
     (async () => {
       for (;;) {
@@ -234,6 +236,15 @@
     return `Imported ${tag}: ${shortDigest(image.image && image.image.metadata && image.image.metadata.name)}.`;
   }
 
+  const enc = encodeURIComponent;
+
+  // The sections of one project.
+  function tabs(ns, current) {
+    const items = [['Image streams', `#/ns/${enc(ns)}`], ['Builds', `#/ns/${enc(ns)}/builds`], ['Graph', `#/ns/${enc(ns)}/graph`]];
+    return h('nav', { class: 'tabs', 'aria-label': 'Sections' },
+      items.map(([label, href]) => h('a', { href, 'aria-current': label === current ? 'page' : null }, label)));
+  }
+
   // ---- Pages -------------------------------------------------------------------------------------------------
 
   function namespacesPage() {
@@ -293,7 +304,7 @@
       });
     });
     const list = h('div', null, h('p', { class: 'muted' }, 'Loading image streams…'));
-    show(h('h1', null, `Image streams in ${ns}`), list, h('h2', null, 'Import an image'), h('div', { class: 'panel' }, form));
+    show(h('h1', null, `Image streams in ${ns}`), tabs(ns, 'Image streams'), list, h('h2', null, 'Import an image'), h('div', { class: 'panel' }, form));
     live(`${IMAGE_API}/namespaces/${encodeURIComponent(ns)}/imagestreams`, (streams) => {
       list.replaceChildren(table('Image streams', ['Name', 'Tags', 'Updated', 'Image repository'],
         streams.map((is) => {
@@ -487,6 +498,292 @@
         'No environment variables.'));
   }
 
+  // ---- Builds ------------------------------------------------------------------------------------------------
+
+  const TERMINAL_PHASES = ['Complete', 'Failed', 'Error', 'Cancelled'];
+
+  const newestFirst = (a, b) =>
+    (b.metadata.creationTimestamp || '').localeCompare(a.metadata.creationTimestamp || '') || b.metadata.name.localeCompare(a.metadata.name, undefined, { numeric: true });
+
+  function phaseBadge(phase) {
+    const tone = phase === 'Complete' ? ' ok' : ['Failed', 'Error'].includes(phase) ? ' error' : phase === 'Running' ? ' sched' : '';
+    return h('span', { class: `badge${tone}`, 'data-phase': phase }, phase || 'New');
+  }
+
+  function buildCause(build) {
+    const cause = ((build.spec && build.spec.triggeredBy) || [])[0];
+    if (!cause) return '';
+    const from = cause.imageChangeBuild && cause.imageChangeBuild.fromRef;
+    return from ? `${cause.message || 'Image change'} from ${from.name}` : (cause.message || '');
+  }
+
+  function buildDuration(build) {
+    const status = build.status || {};
+    if (!status.startTimestamp) return '';
+    const end = status.completionTimestamp ? Date.parse(status.completionTimestamp) : Date.now();
+    return duration(Math.max(0, Math.round((end - Date.parse(status.startTimestamp)) / 1000)));
+  }
+
+  function buildFrom(config) {
+    const source = (config.spec && config.spec.source) || {};
+    if (source.git) return `${source.git.uri}${source.git.ref ? `#${source.git.ref}` : ''}`;
+    if (source.binary || source.type === 'Binary') return 'Binary';
+    if (source.dockerfile) return 'Dockerfile';
+    return '';
+  }
+
+  const strategyOf = (spec) => (spec && spec.strategy) || {};
+  const strategyFrom = (spec) => {
+    const strategy = strategyOf(spec);
+    return (strategy.dockerStrategy && strategy.dockerStrategy.from) || (strategy.sourceStrategy && strategy.sourceStrategy.from) || null;
+  };
+
+  function startBuildForm(ns, config) {
+    const name = config.metadata.name;
+    const form = h('form', { class: 'inline' });
+    const binary = buildFrom(config) === 'Binary';
+    form.append(h('button', {
+      type: 'submit',
+      class: 'secondary',
+      'aria-label': `Start build ${name}`,
+      disabled: binary,
+      title: binary ? `A binary build takes its input from the CLI: isctl start-build ${name} --from-dir=DIR` : null,
+    }, 'Start build'));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      act(form, `Starting ${name}…`, async () => {
+        const build = await request('POST', `${BUILD_API}/namespaces/${enc(ns)}/buildconfigs/${enc(name)}/instantiate`,
+          { kind: 'BuildRequest', apiVersion: 'build.openshift.io/v1', metadata: { name } });
+        return `Build ${build.metadata.name} started.`;
+      });
+    });
+    return form;
+  }
+
+  function buildsPage(ns) {
+    crumbs(['Projects', '#/'], [ns, `#/ns/${enc(ns)}`], ['Builds']);
+    const configs = h('div', null, h('p', { class: 'muted' }, 'Loading build configs…'));
+    const runs = h('div', null, h('p', { class: 'muted' }, 'Loading builds…'));
+    show(h('h1', null, `Builds in ${ns}`), tabs(ns, 'Builds'), h('h2', null, 'Build configs'), configs, h('h2', null, 'Builds'), runs);
+    live(`${BUILD_API}/namespaces/${enc(ns)}/buildconfigs`, (items) => {
+      configs.replaceChildren(table('Build configs', ['Name', 'Type', 'From', 'Latest', 'Actions'],
+        items.map((config) => {
+          const latest = (config.status && config.status.lastVersion) || 0;
+          return [
+            h('span', { 'data-buildconfig': config.metadata.name }, config.metadata.name),
+            strategyOf(config.spec).type || '',
+            h('code', null, buildFrom(config)),
+            latest ? h('a', { href: `#/ns/${enc(ns)}/builds/${enc(`${config.metadata.name}-${latest}`)}` }, `#${latest}`) : h('span', { class: 'muted' }, 'none'),
+            startBuildForm(ns, config),
+          ];
+        }),
+        'No build configs yet. Create one with: isctl new-build DIR --name NAME'));
+    });
+    live(`${BUILD_API}/namespaces/${enc(ns)}/builds`, (items) => {
+      runs.replaceChildren(table('Builds', ['Name', 'Status', 'Cause', 'Started', 'Duration', 'Image'],
+        items.map((build) => {
+          const status = build.status || {};
+          const digest = status.output && status.output.to && status.output.to.imageDigest;
+          return [
+            h('a', { href: `#/ns/${enc(ns)}/builds/${enc(build.metadata.name)}` }, build.metadata.name),
+            phaseBadge(status.phase),
+            buildCause(build),
+            status.startTimestamp ? when(status.startTimestamp) : h('span', { class: 'muted' }, 'waiting'),
+            buildDuration(build),
+            digest ? h('code', null, shortDigest(digest)) : '',
+          ];
+        }),
+        'No builds yet. Start one from a build config above.'));
+    }, newestFirst);
+  }
+
+  // Streams a build's log into the element until the build has ended.
+  async function followLog(ns, name, output, ended, signal) {
+    while (!signal.aborted) {
+      try {
+        const response = await fetch(`${BUILD_API}/namespaces/${enc(ns)}/builds/${enc(name)}/log?follow=true`, { headers: headers({ Accept: 'text/plain' }), signal });
+        if (response.status === 401) { signIn(); return; }
+        if (response.ok) {
+          output.textContent = '';
+          const reader = response.body.getReader();
+          const decoder = new TextDecoder();
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            output.textContent += decoder.decode(value, { stream: true });
+            output.scrollTop = output.scrollHeight;
+          }
+          if (ended()) return;
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+      }
+      if (ended()) return;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+
+  function buildPage(ns, name) {
+    crumbs(['Projects', '#/'], [ns, `#/ns/${enc(ns)}`], ['Builds', `#/ns/${enc(ns)}/builds`], [name]);
+    const facts = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
+    const output = h('pre', { class: 'log', tabindex: '0', 'aria-label': `Log of ${name}` });
+    const actions = h('form', { class: 'inline' },
+      h('button', { type: 'submit', class: 'secondary', 'aria-label': `Cancel build ${name}` }, 'Cancel build'));
+    actions.addEventListener('submit', (event) => {
+      event.preventDefault();
+      act(actions, `Cancelling ${name}…`, async () => {
+        await request('PATCH', `${BUILD_API}/namespaces/${enc(ns)}/builds/${enc(name)}`, { status: { cancelled: true } }, 'application/merge-patch+json');
+        return `Asked ${name} to stop.`;
+      });
+    });
+    let current = null;
+    let following = false;
+    show(h('h1', null, `Build ${name}`), facts, actions, h('h2', null, 'Log'), output);
+    live(`${BUILD_API}/namespaces/${enc(ns)}/builds?fieldSelector=${enc(`metadata.name=${name}`)}`, (items) => {
+      current = items[0] || null;
+      if (!current) {
+        facts.replaceChildren(h('div', { class: 'empty' }, `There is no build ${name} in ${ns}.`));
+        actions.hidden = true;
+        return;
+      }
+      const status = current.status || {};
+      const from = strategyFrom(current.spec);
+      const digest = status.output && status.output.to && status.output.to.imageDigest;
+      const to = current.spec && current.spec.output && current.spec.output.to;
+      const stream = to && to.kind === 'ImageStreamTag' ? to.name.split(':')[0] : null;
+      actions.hidden = TERMINAL_PHASES.includes(status.phase);
+      facts.replaceChildren(h('dl', { class: 'facts panel' },
+        h('dt', null, 'Status'), h('dd', null, phaseBadge(status.phase), status.reason ? ` ${status.reason}` : ''),
+        status.message ? [h('dt', null, 'Message'), h('dd', null, status.message)] : null,
+        h('dt', null, 'Cause'), h('dd', null, buildCause(current) || h('span', { class: 'muted' }, 'unknown')),
+        h('dt', null, 'Started'), h('dd', null, status.startTimestamp ? when(status.startTimestamp) : h('span', { class: 'muted' }, 'waiting')),
+        h('dt', null, 'Duration'), h('dd', null, buildDuration(current) || h('span', { class: 'muted' }, 'not started')),
+        h('dt', null, 'Base image'), h('dd', null, from ? h('code', null, from.name) : h('span', { class: 'muted' }, 'from the Dockerfile')),
+        h('dt', null, 'Output'), h('dd', null, to ? h('code', null, to.name) : h('span', { class: 'muted' }, 'none')),
+        h('dt', null, 'Image'), h('dd', null, digest
+          ? (stream ? h('a', { href: `#/ns/${enc(to.namespace || ns)}/is/${enc(stream)}/image/${enc(digest)}` }, h('code', null, shortDigest(digest))) : h('code', null, digest))
+          : h('span', { class: 'muted' }, 'not yet'))));
+      if (!following) {
+        following = true;
+        followLog(ns, name, output, () => current && TERMINAL_PHASES.includes((current.status || {}).phase), page.signal);
+      }
+    });
+  }
+
+  // ---- What triggers what ------------------------------------------------------------------------------------
+
+  // Nodes are stream tags and build configs; an edge runs from a tag to the build config it feeds (solid when an
+  // image change trigger watches it) and from a build config to the tag it writes.
+  function dependencyGraph(ns, streams, configs) {
+    const nodes = new Map();
+    const edges = [];
+    const tagNode = (namespace, name) => {
+      const id = `tag:${namespace}/${name}`;
+      if (!nodes.has(id)) nodes.set(id, { id, kind: 'tag', namespace, name });
+      return id;
+    };
+    for (const config of configs) {
+      const id = `bc:${config.metadata.name}`;
+      nodes.set(id, { id, kind: 'bc', name: config.metadata.name, config });
+      const from = strategyFrom(config.spec);
+      const triggers = ((config.spec && config.spec.triggers) || []).filter((t) => t.type === 'ImageChange');
+      const watched = triggers.map((t) => (t.imageChange && t.imageChange.from) || from).filter((f) => f && f.kind === 'ImageStreamTag');
+      for (const source of watched) edges.push({ from: tagNode(source.namespace || ns, source.name), to: id, kind: 'triggers' });
+      if (from && from.kind === 'ImageStreamTag' && !watched.some((w) => w.name === from.name && (w.namespace || ns) === (from.namespace || ns))) {
+        edges.push({ from: tagNode(from.namespace || ns, from.name), to: id, kind: 'uses' });
+      }
+      const to = config.spec && config.spec.output && config.spec.output.to;
+      if (to && to.kind === 'ImageStreamTag') edges.push({ from: id, to: tagNode(to.namespace || ns, to.name), kind: 'outputs' });
+    }
+    for (const stream of streams) {
+      for (const tag of (stream.spec && stream.spec.tags) || []) {
+        if (tag.from && tag.from.kind === 'ImageStreamTag') {
+          const source = tag.from.name.includes(':') ? tag.from.name : `${stream.metadata.name}:${tag.from.name}`;
+          edges.push({ from: tagNode(tag.from.namespace || ns, source), to: tagNode(ns, `${stream.metadata.name}:${tag.name}`), kind: 'tracks' });
+        }
+      }
+    }
+    // Levels: the longest path from a node with nothing upstream; a cycle (refused by the server) stops at the node count.
+    const level = new Map([...nodes.keys()].map((id) => [id, 0]));
+    for (let round = 0; round < nodes.size; round++) {
+      let moved = false;
+      for (const edge of edges) {
+        if (level.get(edge.to) < level.get(edge.from) + 1) { level.set(edge.to, level.get(edge.from) + 1); moved = true; }
+      }
+      if (!moved) break;
+    }
+    return { nodes: [...nodes.values()], edges, level };
+  }
+
+  function tagImage(streams, node) {
+    const [streamName, tag] = node.name.split(':');
+    const stream = streams.find((s) => s.metadata.name === streamName && (s.metadata.namespace || '') === node.namespace);
+    const status = stream && ((stream.status && stream.status.tags) || []).find((t) => t.tag === tag);
+    const item = status && (status.items || [])[0];
+    return item ? item.image : null;
+  }
+
+  function graphPage(ns) {
+    crumbs(['Projects', '#/'], [ns, `#/ns/${enc(ns)}`], ['Graph']);
+    const canvas = h('div', { class: 'graph' });
+    const list = h('div');
+    show(h('h1', null, `What triggers what in ${ns}`), tabs(ns, 'Graph'), canvas, h('h2', null, 'Dependencies'), list);
+    let streams = [];
+    let configs = [];
+    const draw = () => {
+      const graph = dependencyGraph(ns, streams, configs);
+      if (graph.nodes.length === 0) {
+        canvas.replaceChildren(h('div', { class: 'empty' }, 'Nothing is built from an image stream here yet.'));
+        list.replaceChildren();
+        return;
+      }
+      const depth = Math.max(...graph.level.values());
+      const columns = Array.from({ length: depth + 1 }, (_, i) => graph.nodes.filter((n) => graph.level.get(n.id) === i)
+        .sort((a, b) => a.name.localeCompare(b.name)));
+      const box = (node) => {
+        if (node.kind === 'bc') {
+          const latest = (node.config.status && node.config.status.lastVersion) || 0;
+          return h('a', { class: 'node bc', id: node.id, href: `#/ns/${enc(ns)}/builds${latest ? `/${enc(`${node.name}-${latest}`)}` : ''}` },
+            h('span', { class: 'node-kind' }, 'build config'), h('strong', null, node.name), latest ? h('span', { class: 'muted' }, `#${latest}`) : null);
+        }
+        const image = tagImage(streams, node);
+        return h('a', { class: 'node tag', id: node.id, href: `#/ns/${enc(node.namespace)}/is/${enc(node.name.split(':')[0])}` },
+          h('span', { class: 'node-kind' }, node.namespace === ns ? 'tag' : `tag in ${node.namespace}`), h('strong', null, node.name),
+          h('code', { class: 'muted' }, image ? shortDigest(image) : 'no image yet'));
+      };
+      const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+      svg.setAttribute('class', 'edges');
+      svg.setAttribute('aria-hidden', 'true');
+      canvas.replaceChildren(svg, ...columns.map((column) => h('div', { class: 'level' }, column.map(box))));
+      requestAnimationFrame(() => {
+        const origin = canvas.getBoundingClientRect();
+        svg.setAttribute('width', String(canvas.scrollWidth));
+        svg.setAttribute('height', String(canvas.scrollHeight));
+        svg.replaceChildren();
+        for (const edge of graph.edges) {
+          const a = document.getElementById(edge.from);
+          const b = document.getElementById(edge.to);
+          if (!a || !b) continue;
+          const ra = a.getBoundingClientRect();
+          const rb = b.getBoundingClientRect();
+          const horizontal = rb.left >= ra.right;
+          const [x1, y1] = horizontal ? [ra.right - origin.left, ra.top + ra.height / 2 - origin.top] : [ra.left + ra.width / 2 - origin.left, ra.bottom - origin.top];
+          const [x2, y2] = horizontal ? [rb.left - origin.left, rb.top + rb.height / 2 - origin.top] : [rb.left + rb.width / 2 - origin.left, rb.top - origin.top];
+          const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
+          for (const [k, v] of Object.entries({ x1, y1, x2, y2 })) line.setAttribute(k, String(v));
+          line.setAttribute('class', `edge ${edge.kind}`);
+          svg.append(line);
+        }
+      });
+      const label = (id) => { const node = graph.nodes.find((n) => n.id === id); return node.kind === 'bc' ? `build config ${node.name}` : node.name; };
+      const verbs = { triggers: 'triggers', uses: 'is the base of (no trigger)', outputs: 'writes', tracks: 'is tracked by' };
+      list.replaceChildren(h('ul', { class: 'dependencies' }, graph.edges.map((edge) =>
+        h('li', null, `${label(edge.from)} ${verbs[edge.kind]} ${label(edge.to)}`))));
+    };
+    live(`${IMAGE_API}/namespaces/${enc(ns)}/imagestreams`, (items) => { streams = items; draw(); });
+    live(`${BUILD_API}/namespaces/${enc(ns)}/buildconfigs`, (items) => { configs = items; draw(); });
+  }
+
   // ---- Sign in -----------------------------------------------------------------------------------------------
 
   function signIn() {
@@ -517,6 +814,9 @@
     [/^#\/ns\/([^/]+)$/, streamsPage],
     [/^#\/ns\/([^/]+)\/is\/([^/]+)$/, streamPage],
     [/^#\/ns\/([^/]+)\/is\/([^/]+)\/image\/([^/]+)$/, imagePage],
+    [/^#\/ns\/([^/]+)\/builds$/, buildsPage],
+    [/^#\/ns\/([^/]+)\/builds\/([^/]+)$/, buildPage],
+    [/^#\/ns\/([^/]+)\/graph$/, graphPage],
   ];
 
   function route() {
