@@ -181,7 +181,7 @@ public static partial class DockerfileParser
         }
         catch (FormatException ex)
         {
-            throw new DockerfileParseException(line, $"{keyword}: {ex.Message}");
+            throw new DockerfileParseException(line, ex.Message.StartsWith(keyword + " ", StringComparison.Ordinal) ? ex.Message : $"{keyword}: {ex.Message}");
         }
     }
 
