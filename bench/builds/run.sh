@@ -34,7 +34,8 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-blob_bytes() { du -sb "$work/registry/docker/registry/v2/blobs" 2>/dev/null | cut -f1 || echo 0; }
+# The bytes of every blob the registry stores (layers, configs, manifests); mounts add none.
+blob_bytes() { find "$work/registry/docker/registry/v2/blobs" -type f -name data -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "bench: building BuildBench..."

@@ -111,7 +111,7 @@ public class BuildahImageBuilderTests
         Assert.Equal(BuildReasons.DockerBuildFailed, error.Reason);
         Assert.Contains("buildah bud failed", error.Message);
         Assert.Contains("broken-step", error.Message);
-        Assert.Empty(Directory.EnumerateDirectories(env.Options.WorkDirectory));
+        Assert.Empty(Directory.EnumerateDirectories(env.Options.WorkDirectory, "buildah-*"));
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public class BuildahImageBuilderTests
         }, log, cancel.Token));
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"cancellation took {watch.Elapsed}");
-        Assert.Empty(Directory.EnumerateDirectories(env.Options.WorkDirectory));
+        Assert.Empty(Directory.EnumerateDirectories(env.Options.WorkDirectory, "buildah-*"));
         var sleeping = await ProcessRunner.RunAsync("pgrep", ["-f", "busybox sleep 120"]);
         Assert.Equal("", sleeping.StandardOutput.Trim());
     }
