@@ -284,6 +284,7 @@ public class NativeImageBuilderTests
     [InlineData("FROM scratch\nCOPY --chmod=999 a.txt /\n", "Dockerfile line 2: COPY --chmod=999 is not an octal mode")]
     [InlineData("FROM scratch\nEXPOSE 99999\n", "Dockerfile line 2: EXPOSE invalid port \"99999\"")]
     [InlineData("FROM scratch\nCOPY a.txt\n", "Dockerfile line 2: COPY requires at least two arguments")]
+    [InlineData("FROM scratch\nCOPY [ab /\n", "Dockerfile line 2: COPY: the pattern \"[ab\" has an unclosed '['")]
     public async Task Build_BadInput_FailsWithAMessageNamingTheLine(string dockerfile, string message)
     {
         await using var env = await BuildEnvironment.StartAsync();
