@@ -138,6 +138,23 @@ public class BuildahImageBuilderTests
     }
 
     [Fact]
+    public async Task Build_WithTheDockerfilesOwnFrom_PullsItFromTheRegistryItNames()
+    {
+        await using var env = await BuildEnvironment.StartAsync();
+        var baseImage = await env.PushBaseAsync();
+
+        var result = await Dispatcher(env).BuildAsync(new BuildRequest
+        {
+            ContextDirectory = env.Context(new Dictionary<string, string>()),
+            Dockerfile = $"FROM {baseImage.Exact()}\nRUN [\"/bin/busybox\", \"true\"]\n",
+            Output = env.Output("team/app:own-from"),
+        }, TextWriter.Null);
+
+        Assert.Equal(BuildahImageBuilder.Name, result.Builder);
+        Assert.Equal(result.ImageDigest.ToString(), await ImageStreams.Testing.Registry.TestImages.ManifestDigestAsync(env.Output("team/app:own-from").Exact()));
+    }
+
+    [Fact]
     public async Task Build_WithoutRun_GoesToTheNativeBuilder()
     {
         await using var env = await BuildEnvironment.StartAsync();
