@@ -61,6 +61,12 @@ public sealed record ServerOptions
     /// <summary>PEM private key of <see cref="TlsCertFile"/>.</summary>
     public string? TlsPrivateKeyFile { get; init; }
 
+    /// <summary>
+    /// Serve HTTPS on loopback too (beyond loopback it always is): with <see cref="TlsCertFile"/>, else a self-signed
+    /// certificate in the data directory. kubectl sends tokens over HTTPS only. Default false.
+    /// </summary>
+    public bool Tls { get; init; }
+
     /// <summary>Scheduled import of tags with <c>importPolicy.scheduled</c>: interval, limits, backoff.</summary>
     public ScheduledImportOptions ScheduledImport { get; init; } = new();
 

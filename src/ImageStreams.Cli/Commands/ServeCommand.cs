@@ -74,6 +74,10 @@ internal static class ServeCommand
             Description = "PEM certificate to serve HTTPS with (default: plain HTTP on loopback, else a self-signed one in <data-dir>/tls)",
         };
         var tlsKey = new Option<string?>("--tls-private-key-file") { Description = "PEM private key of --tls-cert-file" };
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "Serve HTTPS on loopback too (kubectl sends tokens over HTTPS only), with a self-signed certificate unless --tls-cert-file",
+        };
         var writeConfig = new Option<bool>("--write-client-config")
         {
             Description = "Save the admin's login in the isctl config file ($ISCTL_CONFIG or ~/.config/isctl/config.json) unless it holds another server's login",
@@ -126,7 +130,7 @@ internal static class ServeCommand
             listen, dataDir, maxRequestBytes, registryHostname, watchHistory, maxRepositoryTags, importPlatform, registryCaBundle,
             scheduledInterval, disableScheduled, scheduledPerMinute, scheduledConcurrency, registryConcurrency, registryRate, backoff, maxBackoff,
             registryMaxManifestBytes, registryMaxUploads, registryUploadExpiry,
-            htpasswdFile, tokenLifetime, tlsCert, tlsKey, writeConfig,
+            htpasswdFile, tokenLifetime, tlsCert, tlsKey, tls, writeConfig,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -158,6 +162,7 @@ internal static class ServeCommand
                 TokenLifetime = parse.GetValue(tokenLifetime),
                 TlsCertFile = parse.GetValue(tlsCert),
                 TlsPrivateKeyFile = parse.GetValue(tlsKey),
+                Tls = parse.GetValue(tls),
             };
             return await RunAsync(host, options, parse.GetValue(writeConfig), cancellationToken);
         });

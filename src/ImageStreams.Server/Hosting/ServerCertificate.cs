@@ -7,8 +7,8 @@ namespace ImageStreams.Server.Hosting;
 /// <summary>
 /// The certificate the server serves TLS with: the PEM files of <c>--tls-cert-file</c>/<c>--tls-private-key-file</c>, else,
 /// when listening beyond loopback, a self-signed one kept in <c>&lt;data-dir&gt;/tls/</c> (made on first need, reused after)
-/// that clients trust with <c>isctl login --certificate-authority=&lt;data-dir&gt;/tls/server.crt</c>. Loopback without files
-/// stays plain HTTP.
+/// that clients trust with <c>isctl login --certificate-authority=&lt;data-dir&gt;/tls/server.crt</c>. Loopback stays plain
+/// HTTP unless <see cref="ServerOptions.Tls"/> asks for HTTPS.
 /// </summary>
 internal static class ServerCertificate
 {
@@ -30,7 +30,7 @@ internal static class ServerCertificate
                 throw new ArgumentException($"--tls-cert-file/--tls-private-key-file cannot be used: {e.Message}", e);
             }
         }
-        if (IPAddress.IsLoopback(listen.Address))
+        if (IPAddress.IsLoopback(listen.Address) && !options.Tls)
         {
             return null;
         }

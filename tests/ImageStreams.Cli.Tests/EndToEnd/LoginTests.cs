@@ -161,6 +161,23 @@ public sealed class ServeLoginTests : IDisposable
     }
 
     [Fact]
+    public async Task ServeWithTls_SavesTheSelfSignedAuthority_SoTheNextCommandTrustsIt()
+    {
+        cli.Environment.Remove("ISCTL_SERVER");
+        var data = Path.Combine(cli.Directory, "data");
+        await using var serve = cli.Start("serve", "--listen", "127.0.0.1:0", "--data-dir", data, "--tls");
+        await serve.WaitForOutputAsync("isctl: logged in as system:admin");
+
+        var get = await cli.RunAsync("get", "is");
+        var config = CliConfig.Load(cli.ConfigPath);
+
+        Assert.True(get.ExitCode == 0, get.ToString());
+        Assert.StartsWith("https://127.0.0.1:", config.Server, StringComparison.Ordinal);
+        Assert.Equal(Path.Combine(data, "tls", "server.crt"), config.CertificateAuthority);
+        Assert.Contains($"--certificate-authority={Path.Combine(data, "tls", "server.crt")}", serve.Snapshot().Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_LeavesALoginToAnotherServerAlone()
     {
         var other = new CliConfig { Server = "https://elsewhere.example:8443", Token = "sha256~theirs" };

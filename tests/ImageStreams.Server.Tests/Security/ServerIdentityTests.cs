@@ -43,6 +43,7 @@ public sealed class ServerIdentityTests
         var (first, path) = ServerCertificate.Load(options, listen)!.Value;
         var (second, _) = ServerCertificate.Load(options, listen)!.Value;
         var loopback = ServerCertificate.Load(options with { Listen = "127.0.0.1:8080" }, new ListenAddress(System.Net.IPAddress.Loopback, 8080));
+        var asked = ServerCertificate.Load(options with { Listen = "127.0.0.1:8080", Tls = true }, new ListenAddress(System.Net.IPAddress.Loopback, 8080));
 
         Assert.Equal(Path.Combine(data.Path, "tls", "server.crt"), path);
         Assert.Equal(first.Thumbprint, second.Thumbprint);
@@ -50,6 +51,7 @@ public sealed class ServerIdentityTests
         Assert.Contains("127.0.0.1", first.GetNameInfo(X509NameType.DnsName, false) + first.Extensions["2.5.29.17"]!.Format(false), StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, (OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(Path.Combine(data.Path, "tls", "server.key"))));
         Assert.Null(loopback);
+        Assert.Equal(first.Thumbprint, asked!.Value.Certificate.Thumbprint);
     }
 
     [Theory]
