@@ -63,7 +63,7 @@ internal static class LoginCommand
         var command = new DocumentedCommand("whoami", "Print the user the current token belongs to.", """
             Examples:
               isctl whoami
-              # The token, for skopeo --creds "$(isctl whoami):$(isctl whoami -t)"
+              # The token, for skopeo --creds "me:$(isctl whoami -t)" (the registry takes any user name beside a token)
               isctl whoami -t
             """)
         {

@@ -177,6 +177,17 @@ public sealed class ServeLoginTests : IDisposable
         Assert.Contains($"--certificate-authority={Path.Combine(data, "tls", "server.crt")}", serve.Snapshot().Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--htpasswd-file", "/nonexistent/htpasswd", "error: --htpasswd-file: no file \"/nonexistent/htpasswd\"\n")]
+    [InlineData("--tls-cert-file", "/nonexistent/server.crt", "error: --tls-cert-file and --tls-private-key-file go together: give both or neither\n")]
+    public async Task Serve_WithBadSecurityOptions_RefusesToStart_WithOneLine(string flag, string value, string error)
+    {
+        var result = await cli.RunAsync("serve", "--listen", "127.0.0.1:0", "--data-dir", Path.Combine(cli.Directory, "data"), flag, value);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(error, result.Error);
+    }
+
     [Fact]
     public async Task Serve_LeavesALoginToAnotherServerAlone()
     {
