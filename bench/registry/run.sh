@@ -32,7 +32,8 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 wait_for() {
   for _ in $(seq 1 300); do
-    curl -sf -o /dev/null "http://$1/v2/" && return 0
+    # Any answer will do: ours asks for credentials (401) on /v2/.
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$1/v2/")" != 000 ] && return 0
     sleep 0.1
   done
   echo "bench: nothing answers on $1" >&2
@@ -68,20 +69,24 @@ dr_pid=$!
 pids+=("$dr_pid")
 
 is_port=$(free_port)
-"${isctl[@]}" serve --listen "127.0.0.1:$is_port" --data-dir "$work/is" > "$work/is.log" 2>&1 &
+"${isctl[@]}" serve --listen "127.0.0.1:$is_port" --data-dir "$work/is" --write-client-config=false > "$work/is.log" 2>&1 &
 is_pid=$!
 pids+=("$is_pid")
 wait_for "127.0.0.1:$dr_port"
 wait_for "127.0.0.1:$is_port"
-curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' \
+admin_token=$(cat "$work/is/admin.token")
+# skopeo logs in to ours with the admin's token (the token flow), and needs no credentials for docker-registry.
+creds_for() { if [ "$1" = "127.0.0.1:$is_port" ]; then echo "admin:$admin_token"; fi; }
+curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $admin_token" \
   -d '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bench"}}' "http://127.0.0.1:$is_port/api/v1/namespaces"
 
 # One untimed push and pull of a small image each: the figures are throughput, not .NET's JIT warming up.
 make_image warmup 8
 for host in "127.0.0.1:$dr_port" "127.0.0.1:$is_port"; do
-  skopeo --insecure-policy copy --quiet --dest-tls-verify=false "oci:$layout:warmup" "docker://$host/bench/warmup:latest"
+  creds=$(creds_for "$host")
+  skopeo --insecure-policy copy --quiet --dest-tls-verify=false ${creds:+--dest-creds "$creds"} "oci:$layout:warmup" "docker://$host/bench/warmup:latest"
   rm -rf "$work/pulled"
-  skopeo --insecure-policy copy --quiet --src-tls-verify=false "docker://$host/bench/warmup:latest" "dir:$work/pulled"
+  skopeo --insecure-policy copy --quiet --src-tls-verify=false ${creds:+--src-creds "$creds"} "docker://$host/bench/warmup:latest" "dir:$work/pulled"
 done
 
 declare -A best cpu
@@ -99,12 +104,13 @@ for round in $(seq 1 "$rounds"); do
     if [ "$target" = docker-registry ]; then host="127.0.0.1:$dr_port"; pid=$dr_pid; else host="127.0.0.1:$is_port"; pid=$is_pid; fi
     cpu_before=$(cpu_s "$pid")
     ref="$host/bench/img-$round:latest"
+    creds=$(creds_for "$host")
     start=$(now)
-    skopeo --insecure-policy copy --quiet --dest-tls-verify=false "oci:$layout:img-$round" "docker://$ref"
+    skopeo --insecure-policy copy --quiet --dest-tls-verify=false ${creds:+--dest-creds "$creds"} "oci:$layout:img-$round" "docker://$ref"
     record "$target-push" "$(elapsed "$start" "$(now)")"
     rm -rf "$work/pulled"
     start=$(now)
-    skopeo --insecure-policy copy --quiet --src-tls-verify=false "docker://$ref" "dir:$work/pulled"
+    skopeo --insecure-policy copy --quiet --src-tls-verify=false ${creds:+--src-creds "$creds"} "docker://$ref" "dir:$work/pulled"
     record "$target-pull" "$(elapsed "$start" "$(now)")"
     cpu[$target]=$(awk -v a="${cpu[$target]:-0}" -v b="$cpu_before" -v c="$(cpu_s "$pid")" 'BEGIN { printf "%.2f", a + c - b }')
   done

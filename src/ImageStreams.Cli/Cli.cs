@@ -97,6 +97,10 @@ public static class Cli
             ImportImageCommand.Create(host),
             TagCommand.Create(host),
             NewProjectCommand.Create(host),
+            LoginCommand.Create(host),
+            LoginCommand.CreateLogout(host),
+            LoginCommand.CreateWhoami(host),
+            PolicyCommand.Create(host),
             VersionCommand.Create(host),
         ];
         foreach (var command in commands)

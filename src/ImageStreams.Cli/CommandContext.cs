@@ -40,7 +40,7 @@ internal sealed class CommandContext : IDisposable
     public string ConfigPath { get; }
     public CliConfig Config { get; }
 
-    public ApiClient Api => api ??= new ApiClient(Server, Token);
+    public ApiClient Api => api ??= new ApiClient(Server, Token, certificateAuthority: Config.CertificateAuthority);
 
     public static CommandContext Resolve(CliHost host, ParseResult parse)
     {

@@ -21,6 +21,12 @@ public sealed class DistributionOptions
     /// <summary>The most entries one page of <c>tags/list</c> or <c>_catalog</c> holds; a larger <c>n</c> is cut to it. Default 1000.</summary>
     public int MaxPageEntries { get; set; } = 1000;
 
+    /// <summary>
+    /// The path of the token endpoint a 401 points clients to (<c>WWW-Authenticate: Bearer realm="&lt;scheme&gt;://&lt;host&gt;&lt;path&gt;"</c>,
+    /// as OpenShift's registry does with <c>/openshift/token</c>). Null: a Basic challenge. Default null.
+    /// </summary>
+    public string? TokenRealmPath { get; set; }
+
     /// <summary>How often abandoned uploads are looked for: a quarter of the expiry, between 1 second and 10 minutes.</summary>
     public TimeSpan SweepInterval =>
         TimeSpan.FromTicks(Math.Clamp(UploadExpiry.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.FromMinutes(10).Ticks));

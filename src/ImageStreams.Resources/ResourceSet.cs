@@ -1,5 +1,6 @@
 using ImageStreams.Model.Core;
 using ImageStreams.Model.Image;
+using ImageStreams.Model.Security;
 using ImageStreams.Resources.Storage;
 using ImageStreams.Resources.Strategies;
 using ImageStreams.Resources.Views;
@@ -28,6 +29,9 @@ public sealed class ResourceSet
         Images = new ResourceStore<ImageModel>(store, new ImageStrategy(), lifecycle, time);
         ImageStreamTags = new ImageStreamTagView(ImageStreams, Images);
         ImageStreamImages = new ImageStreamImageView(ImageStreams, Images);
+        RoleBindings = new ResourceStore<RoleBinding>(store, new RoleBindingStrategy(), lifecycle, time);
+        ClusterRoleBindings = new ResourceStore<ClusterRoleBinding>(store, new ClusterRoleBindingStrategy(), lifecycle, time);
+        AccessTokens = new ResourceStore<OAuthAccessToken>(store, new OAuthAccessTokenStrategy(), lifecycle, time);
         Handlers =
         [
             new ResourceHandler<Namespace>(Namespaces),
@@ -36,6 +40,9 @@ public sealed class ResourceSet
             new ResourceHandler<ImageModel>(Images),
             new ResourceHandler<ImageStreamTag>(ImageStreamTags),
             new ResourceHandler<ImageStreamImage>(ImageStreamImages),
+            new ResourceHandler<RoleBinding>(RoleBindings),
+            new ResourceHandler<ClusterRoleBinding>(ClusterRoleBindings),
+            new ResourceHandler<OAuthAccessToken>(AccessTokens),
         ];
     }
 
@@ -53,6 +60,13 @@ public sealed class ResourceSet
     public IResourceClient<ImageStreamTag> ImageStreamTags { get; }
 
     public IResourceClient<ImageStreamImage> ImageStreamImages { get; }
+
+    public IResourceClient<RoleBinding> RoleBindings { get; }
+
+    public IResourceClient<ClusterRoleBinding> ClusterRoleBindings { get; }
+
+    /// <summary>Bearer tokens, by the hash of the token.</summary>
+    public IResourceClient<OAuthAccessToken> AccessTokens { get; }
 
     /// <summary>The JSON handlers of every resource above, for the HTTP API.</summary>
     public IReadOnlyList<IResourceHandler> Handlers { get; }

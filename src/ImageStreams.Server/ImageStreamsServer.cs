@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using ImageStreams.Controllers;
 using ImageStreams.Controllers.Import;
 using ImageStreams.Distribution;
@@ -36,11 +37,13 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
     private Task? _stopping;
     private int _disposed;
 
-    private ImageStreamsServer(WebApplication app, IObjectStore store, Uri baseAddress)
+    private ImageStreamsServer(WebApplication app, IObjectStore store, Uri baseAddress, string adminToken, string? generatedCertificate)
     {
         _app = app;
         _store = store;
         BaseAddress = baseAddress;
+        AdminToken = adminToken;
+        GeneratedCertificatePath = generatedCertificate;
         app.Lifetime.ApplicationStopped.Register(() => _stopped.TrySetResult());
         // A signal (Ctrl-C, SIGTERM) only asks the host to stop; nobody else would then stop it.
         app.Lifetime.ApplicationStopping.Register(() => _ = StopOnceAsync());
@@ -48,6 +51,15 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
 
     /// <summary>The address clients use, such as http://127.0.0.1:8080/ (the real port when Listen asked for port 0).</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>The admin's token (user system:admin), also in <c>&lt;data-dir&gt;/admin.token</c>.</summary>
+    public string AdminToken { get; }
+
+    /// <summary>Where the server keeps its data (<see cref="ServerOptions.DataDir"/>).</summary>
+    public string DataDirectory { get; private init; } = "";
+
+    /// <summary>The self-signed certificate the server made for TLS (a PEM file clients can trust), or null.</summary>
+    public string? GeneratedCertificatePath { get; }
 
     /// <summary>Starts the server; returns once it accepts requests.</summary>
     public static async Task<ImageStreamsServer> StartAsync(ServerOptions options, CancellationToken cancellationToken = default)
@@ -67,14 +79,20 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         try
         {
             var registryHost = new ServerRegistryHost(options);
-            app = Build(options, listen, store, registryHost);
+            var certificate = ServerCertificate.Load(options, listen);
+            app = Build(options, listen, store, registryHost, certificate?.Certificate);
             await app.Services.GetRequiredService<ResourceSet>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+            var adminToken = await app.InitializeSecurityAsync(options.DataDir, cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
             var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             var hostPort = listen.ClientHost(bound.Port);
             registryHost.SetListening(hostPort);
-            var server = new ImageStreamsServer(app, store, new Uri($"http://{hostPort}/"));
+            var scheme = certificate is null ? "http" : "https";
+            var server = new ImageStreamsServer(app, store, new Uri($"{scheme}://{hostPort}/"), adminToken, certificate?.GeneratedPath)
+            {
+                DataDirectory = options.DataDir,
+            };
             var address = server.BaseAddress.ToString().TrimEnd('/');
             var dataDir = Path.GetFullPath(options.DataDir);
             LogListening(app.Logger, address, dataDir, registryHost.HostPort);
@@ -90,6 +108,9 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The server's services, for in-process components and tests.</summary>
+    internal IServiceProvider Services => _app.Services;
 
     /// <summary>Completes when the server has stopped (on a signal, or after <see cref="DisposeAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _stopped.Task.WaitAsync(cancellationToken);
@@ -122,7 +143,7 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(ServerOptions options, ListenAddress listen, IObjectStore store, IRegistryHost registryHost)
+    private static WebApplication Build(ServerOptions options, ListenAddress listen, IObjectStore store, IRegistryHost registryHost, X509Certificate2? certificate)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -132,7 +153,13 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(listen.Address, listen.Port);
+            kestrel.Listen(listen.Address, listen.Port, endpoint =>
+            {
+                if (certificate is not null)
+                {
+                    endpoint.UseHttps(certificate);
+                }
+            });
             // The API enforces MaxRequestBodyBytes itself (with a Status body); registry uploads will be far larger.
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.AddServerHeader = false;
@@ -158,8 +185,8 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             new RegistryClientOptions { CaBundlePath = string.IsNullOrEmpty(options.RegistryCaBundle) ? null : options.RegistryCaBundle },
             new ImageInspectorOptions { DefaultPlatform = string.IsNullOrEmpty(options.ImportPlatform) ? null : Platform.Parse(options.ImportPlatform) },
             options.ScheduledImport);
+        builder.Services.AddImageStreamsSecurity(options);
         builder.Services.AddImageStreamsApi();
-        builder.Services.AddSingleton<IRegistryAuthorizer, RegistryRequestAuthorizer>();
         builder.Services.AddSingleton<IUpstreamCredentials>(sp => new PullSecretCredentials(new PullSecrets(sp.GetRequiredService<ResourceSet>().Secrets)));
         builder.Services.AddImageStreamsDistribution(new DistributionOptions
         {
@@ -167,6 +194,7 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             MaxManifestBytes = options.RegistryMaxManifestBytes,
             MaxOpenUploads = options.RegistryMaxUploads,
             UploadExpiry = TimeSpan.FromMinutes(options.RegistryUploadExpiryMinutes),
+            TokenRealmPath = TokenEndpoint.Path,
         });
 
         var app = builder.Build();
@@ -175,6 +203,7 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         app.UseImageStreamsApi();
         app.MapImageStreamsMetrics();
         app.MapImageStreamSchedules();
+        TokenEndpoint.Map(app);
         app.MapImageStreamsConsole();
         return app;
     }

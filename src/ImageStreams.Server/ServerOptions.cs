@@ -46,6 +46,27 @@ public sealed record ServerOptions
     /// <summary>Minutes an upload may stay untouched before the registry deletes it as abandoned.</summary>
     public int RegistryUploadExpiryMinutes { get; init; } = 60;
 
+    /// <summary>
+    /// An htpasswd file of bcrypt hashes (<c>htpasswd -B</c>) whose users log in with <c>isctl login -u/-p</c> and docker
+    /// clients' <c>--creds user:password</c>; re-read when it changes. Empty: only tokens authenticate.
+    /// </summary>
+    public string? HtpasswdFile { get; init; }
+
+    /// <summary>How long a token made by a login (or by the registry's token endpoint for a password) works. Default 24 hours, as OpenShift's.</summary>
+    public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>PEM certificate (with its chain) to serve TLS with; with <see cref="TlsPrivateKeyFile"/>.</summary>
+    public string? TlsCertFile { get; init; }
+
+    /// <summary>PEM private key of <see cref="TlsCertFile"/>.</summary>
+    public string? TlsPrivateKeyFile { get; init; }
+
+    /// <summary>
+    /// Serve HTTPS on loopback too (beyond loopback it always is): with <see cref="TlsCertFile"/>, else a self-signed
+    /// certificate in the data directory. kubectl sends tokens over HTTPS only. Default false.
+    /// </summary>
+    public bool Tls { get; init; }
+
     /// <summary>Scheduled import of tags with <c>importPolicy.scheduled</c>: interval, limits, backoff.</summary>
     public ScheduledImportOptions ScheduledImport { get; init; } = new();
 
@@ -96,6 +117,25 @@ public sealed record ServerOptions
         if (RegistryUploadExpiryMinutes < 1)
         {
             throw new ArgumentException("--registry-upload-expiry-minutes must be at least 1");
+        }
+        if (HtpasswdFile is { Length: > 0 } htpasswd && !File.Exists(htpasswd))
+        {
+            throw new ArgumentException($"--htpasswd-file: no file \"{htpasswd}\"");
+        }
+        if (TokenLifetime < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("--token-lifetime must be at least 1s");
+        }
+        if (string.IsNullOrEmpty(TlsCertFile) != string.IsNullOrEmpty(TlsPrivateKeyFile))
+        {
+            throw new ArgumentException("--tls-cert-file and --tls-private-key-file go together: give both or neither");
+        }
+        foreach (var (flag, file) in new[] { ("--tls-cert-file", TlsCertFile), ("--tls-private-key-file", TlsPrivateKeyFile) })
+        {
+            if (file is { Length: > 0 } && !File.Exists(file))
+            {
+                throw new ArgumentException($"{flag}: no file \"{file}\"");
+            }
         }
         if (RegistryHostname is { Length: > 0 } host && (host.Contains('/', StringComparison.Ordinal) || host.Contains(' ', StringComparison.Ordinal)))
         {

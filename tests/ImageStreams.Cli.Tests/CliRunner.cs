@@ -14,13 +14,15 @@ public sealed class CliRunner : IDisposable
 {
     private readonly string directory = System.IO.Directory.CreateTempSubdirectory("isctl-cli-").FullName;
 
-    public CliRunner(string server)
+    /// <param name="token">Sent as <c>$ISCTL_TOKEN</c>; null runs without credentials.</param>
+    public CliRunner(string server, string? token = null)
     {
         Environment = new Dictionary<string, string?>
         {
             ["ISCTL_SERVER"] = server,
             ["ISCTL_CONFIG"] = ConfigPath,
             ["HOME"] = directory,
+            ["ISCTL_TOKEN"] = token,
         };
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ImageStreams.Cli.Config;
 using ImageStreams.Controllers.Scheduling;
 using ImageStreams.Server;
 
@@ -63,6 +64,25 @@ internal static class ServeCommand
             Description = "Minutes an upload may stay untouched before the registry deletes it as abandoned",
             DefaultValueFactory = _ => defaults.RegistryUploadExpiryMinutes,
         };
+        var htpasswdFile = new Option<string?>("--htpasswd-file")
+        {
+            Description = "htpasswd file of bcrypt hashes (htpasswd -B) whose users log in with isctl login -u/-p and --creds user:password",
+        };
+        var tokenLifetime = DurationOption("--token-lifetime", "How long a token made by a login works", defaults.TokenLifetime);
+        var tlsCert = new Option<string?>("--tls-cert-file")
+        {
+            Description = "PEM certificate to serve HTTPS with (default: plain HTTP on loopback, else a self-signed one in <data-dir>/tls)",
+        };
+        var tlsKey = new Option<string?>("--tls-private-key-file") { Description = "PEM private key of --tls-cert-file" };
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "Serve HTTPS on loopback too (kubectl sends tokens over HTTPS only), with a self-signed certificate unless --tls-cert-file",
+        };
+        var writeConfig = new Option<bool>("--write-client-config")
+        {
+            Description = "Save the admin's login in the isctl config file ($ISCTL_CONFIG or ~/.config/isctl/config.json) unless it holds another server's login",
+            DefaultValueFactory = _ => true,
+        };
         var schedule = defaults.ScheduledImport;
         var scheduledInterval = DurationOption("--scheduled-import-interval",
             "How often each scheduled tag is checked, such as 15m, 1h or 2s (at least 1s)", schedule.Interval);
@@ -98,13 +118,19 @@ internal static class ServeCommand
               # Serve on http://127.0.0.1:8080 with data under ./.data
               isctl serve
 
-              # Serve on all interfaces, data elsewhere, and name the registry as clients reach it
-              isctl serve --listen 0.0.0.0:8080 --data-dir /var/lib/imagestreams --registry-hostname registry.example.com:8080
+              # Serve on all interfaces (HTTPS: a self-signed certificate is made in <data-dir>/tls), with htpasswd users
+              isctl serve --listen 0.0.0.0:8443 --data-dir /var/lib/imagestreams --registry-hostname registry.example.com:8443 \
+                --htpasswd-file /etc/imagestreams/htpasswd
+
+            Every request needs a token (or an htpasswd user's password). The admin's token is made on first start in
+            <data-dir>/admin.token, and saved with the server's address in the isctl config file, so the next
+            `isctl get is` in another shell just works.
             """)
         {
             listen, dataDir, maxRequestBytes, registryHostname, watchHistory, maxRepositoryTags, importPlatform, registryCaBundle,
             scheduledInterval, disableScheduled, scheduledPerMinute, scheduledConcurrency, registryConcurrency, registryRate, backoff, maxBackoff,
             registryMaxManifestBytes, registryMaxUploads, registryUploadExpiry,
+            htpasswdFile, tokenLifetime, tlsCert, tlsKey, tls, writeConfig,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -132,10 +158,45 @@ internal static class ServeCommand
                 RegistryMaxManifestBytes = parse.GetValue(registryMaxManifestBytes),
                 RegistryMaxUploads = parse.GetValue(registryMaxUploads),
                 RegistryUploadExpiryMinutes = parse.GetValue(registryUploadExpiry),
+                HtpasswdFile = parse.GetValue(htpasswdFile),
+                TokenLifetime = parse.GetValue(tokenLifetime),
+                TlsCertFile = parse.GetValue(tlsCert),
+                TlsPrivateKeyFile = parse.GetValue(tlsKey),
+                Tls = parse.GetValue(tls),
             };
-            return await RunAsync(host, options, cancellationToken);
+            return await RunAsync(host, options, parse.GetValue(writeConfig), cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Saves the admin's login for the user running the server (as k3s writes its kubeconfig), unless the config file holds
+    /// a login to another server, which is left alone.
+    /// </summary>
+    private static string SaveAdminLogin(CliHost host, ImageStreamsServer server, string address)
+    {
+        var path = CliConfig.PathFrom(host.Env);
+        var tokenFile = Path.Combine(Path.GetFullPath(server.DataDirectory), "admin.token");
+        CliConfig config;
+        try
+        {
+            config = CliConfig.Load(path);
+        }
+        catch (CliException e)
+        {
+            return $"isctl: the admin login was not saved ({e.Message}); the admin's token is in {tokenFile}";
+        }
+        if (config.Token is not null && config.Server is not null && config.Server != address)
+        {
+            return $"isctl: {path} holds a login to {config.Server}; log in here with: isctl login {address} --token \"$(cat {tokenFile})\"";
+        }
+        (config with
+        {
+            Server = address,
+            Token = server.AdminToken,
+            CertificateAuthority = server.GeneratedCertificatePath ?? (config.Server == address ? config.CertificateAuthority : null),
+        }).Save(path);
+        return $"isctl: logged in as system:admin in {path}";
     }
 
     /// <summary>A duration flag written as Go writes durations (15m, 1h30m, 2s).</summary>
@@ -155,10 +216,19 @@ internal static class ServeCommand
         },
     };
 
-    private static async Task<int> RunAsync(CliHost host, ServerOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliHost host, ServerOptions options, bool writeConfig, CancellationToken cancellationToken)
     {
         await using var server = await ImageStreamsServer.StartAsync(options, cancellationToken);
-        host.Out.WriteLine($"isctl: serving on {server.BaseAddress.ToString().TrimEnd('/')} (data in {Path.GetFullPath(options.DataDir)}); Ctrl-C stops");
+        var address = server.BaseAddress.ToString().TrimEnd('/');
+        host.Out.WriteLine($"isctl: serving on {address} (data in {Path.GetFullPath(options.DataDir)}); Ctrl-C stops");
+        if (server.GeneratedCertificatePath is { } certificate)
+        {
+            host.Out.WriteLine($"isctl: HTTPS with a self-signed certificate; clients trust it with --certificate-authority={certificate}");
+        }
+        if (writeConfig)
+        {
+            host.Out.WriteLine(SaveAdminLogin(host, server, address));
+        }
         host.Out.Flush();
         // Ctrl-C or SIGTERM (the token) is the normal way to stop; the server may also stop by itself.
         var stopped = server.WaitForShutdownAsync(cancellationToken);

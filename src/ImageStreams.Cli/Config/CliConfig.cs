@@ -20,6 +20,9 @@ internal sealed record CliConfig
     public string? Token { get; init; }
     public string? Namespace { get; init; }
 
+    /// <summary>A PEM file of the authorities that sign the server's certificate (<c>isctl login --certificate-authority</c>).</summary>
+    public string? CertificateAuthority { get; init; }
+
     /// <summary>$ISCTL_CONFIG, else ~/.config/isctl/config.json.</summary>
     public static string PathFrom(Func<string, string?> env)
     {

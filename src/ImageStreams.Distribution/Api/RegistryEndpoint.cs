@@ -15,6 +15,7 @@ namespace ImageStreams.Distribution.Api;
 /// every failure is the distribution spec's error body, never a Kubernetes Status.
 /// </summary>
 internal sealed partial class RegistryEndpoint(
+    DistributionOptions options,
     IRegistryAuthorizer authorizer,
     ManifestEndpoints manifests,
     BlobEndpoints blobs,
@@ -35,7 +36,7 @@ internal sealed partial class RegistryEndpoint(
         }
         catch (ApiException e)
         {
-            await WriteErrorAsync(context, FromApi(e)).ConfigureAwait(false);
+            await WriteErrorAsync(context, FromApi(e, Challenge(context))).ConfigureAwait(false);
         }
         catch (Exception e) when (context.RequestAborted.IsCancellationRequested || e is BadHttpRequestException or ConnectionResetException)
         {
@@ -105,8 +106,19 @@ internal sealed partial class RegistryEndpoint(
         var decision = await authorizer.AuthorizeAsync(context, action, repository, context.RequestAborted).ConfigureAwait(false);
         if (!decision.Allowed)
         {
-            throw decision.Authenticated ? DistributionErrors.Denied(decision.Reason) : DistributionErrors.Unauthorized(decision.Reason);
+            throw decision.Authenticated ? DistributionErrors.Denied(decision.Reason) : DistributionErrors.Unauthorized(decision.Reason, Challenge(context));
         }
+    }
+
+    /// <summary>Where a client gets a token: the token endpoint on the host and scheme the client used to reach us.</summary>
+    private string? Challenge(HttpContext context)
+    {
+        if (options.TokenRealmPath is not { } path)
+        {
+            return null;
+        }
+        var host = context.Request.Host.Value;
+        return $"Bearer realm=\"{context.Request.Scheme}://{host}{path}\",service=\"{host}\"";
     }
 
     private static bool Reads(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
@@ -120,10 +132,10 @@ internal sealed partial class RegistryEndpoint(
     }
 
     /// <summary>API failures of the stores behind the registry, in the registry's terms.</summary>
-    private static DistributionException FromApi(ApiException e) => e.Code switch
+    private static DistributionException FromApi(ApiException e, string? challenge) => e.Code switch
     {
         404 => DistributionErrors.NameUnknown(e.Status.Details?.Name ?? "", e.Message),
-        401 => DistributionErrors.Unauthorized(e.Message),
+        401 => DistributionErrors.Unauthorized(e.Message, challenge),
         403 => DistributionErrors.Denied(e.Message),
         409 or 422 or 400 => DistributionErrors.ManifestInvalid(e.Message),
         _ => DistributionErrors.Unknown(e.Message),

@@ -68,10 +68,11 @@ public static class DistributionErrors
     public static DistributionException TagInvalid(string tag) =>
         new("TAG_INVALID", 400, $"invalid tag \"{tag}\": a tag must match ^[A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}$", new JsonObject { ["tag"] = tag });
 
-    public static DistributionException Unauthorized(string reason) =>
+    /// <param name="challenge">The <c>WWW-Authenticate</c> value; a Basic challenge when null.</param>
+    public static DistributionException Unauthorized(string reason, string? challenge = null) =>
         new("UNAUTHORIZED", 401, $"authentication required: {reason}")
         {
-            Headers = new Dictionary<string, string> { ["WWW-Authenticate"] = "Basic realm=\"imagestreams\"" },
+            Headers = new Dictionary<string, string> { ["WWW-Authenticate"] = challenge ?? "Basic realm=\"imagestreams\"" },
         };
 
     public static DistributionException Denied(string reason) =>

@@ -1,5 +1,6 @@
 using ImageStreams.Model.Core;
 using ImageStreams.Model.Image;
+using ImageStreams.Model.Security;
 
 namespace ImageStreams.Model.Meta;
 
@@ -66,9 +67,30 @@ public static class ResourceTypes
         ["create"], typeof(ImageStreamMapping))
     { Stored = false };
 
+    public static readonly ResourceType RoleBindings = new(
+        RbacApi.Group, RbacApi.Version, "rolebindings", "rolebinding", RoleBinding.KindName, true, [], AllVerbs, typeof(RoleBinding));
+
+    public static readonly ResourceType ClusterRoleBindings = new(
+        RbacApi.Group, RbacApi.Version, "clusterrolebindings", "clusterrolebinding", ClusterRoleBinding.KindName, false, [], AllVerbs,
+        typeof(ClusterRoleBinding));
+
+    public static readonly ResourceType OAuthAccessTokens = new(
+        OAuthApi.Group, OAuthApi.Version, "oauthaccesstokens", "oauthaccesstoken", OAuthAccessToken.KindName, false, [],
+        ["create", "delete", "deletecollection", "get", "list", "watch"], typeof(OAuthAccessToken));
+
+    public static readonly ResourceType Users = new(
+        OAuthApi.UserGroup, OAuthApi.Version, "users", "user", User.KindName, false, [], ["get"], typeof(User))
+    { Stored = false };
+
+    public static readonly ResourceType SelfSubjectAccessReviews = new(
+        AuthorizationApi.Group, AuthorizationApi.Version, "selfsubjectaccessreviews", "selfsubjectaccessreview",
+        SelfSubjectAccessReview.KindName, false, [], ["create"], typeof(SelfSubjectAccessReview))
+    { Stored = false };
+
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespaces, Secrets, ImageStreams, Images, ImageStreamTags, ImageStreamImages, ImageStreamImports, ImageStreamMappings,
+        RoleBindings, ClusterRoleBindings, OAuthAccessTokens, Users, SelfSubjectAccessReviews,
     ];
 
     public static ResourceType? Find(string group, string resource) =>

@@ -13,7 +13,7 @@ public interface IRequestAuthorizer
     ValueTask<AuthorizationDecision> AuthorizeAsync(HttpContext context, ApiRequestInfo request, CancellationToken cancellationToken);
 }
 
-/// <summary>Allows every request: the server has no notion of users yet.</summary>
+/// <summary>Allows every request: the default of hosts that compose the API without the server's security (<see cref="RbacAuthorizer"/>).</summary>
 internal sealed class AllowAllAuthorizer : IRequestAuthorizer
 {
     public ValueTask<AuthorizationDecision> AuthorizeAsync(HttpContext context, ApiRequestInfo request, CancellationToken cancellationToken) =>

@@ -3,7 +3,7 @@ namespace ImageStreams.Cli.Tests.EndToEnd;
 [Collection(RegistryCollection.Name)]
 public sealed class DescribeImageTests(RegistryFixture fixture) : IDisposable
 {
-    private readonly CliRunner cli = new(fixture.Address);
+    private readonly CliRunner cli = new(fixture.Address, fixture.Token);
 
     private string Registry => fixture.Registry.Host;
 

@@ -12,7 +12,7 @@ public sealed class DescribeTests(ServerFixture server) : IDisposable
     private const string DigestB = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
     private const string DigestC = "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
 
-    private readonly CliRunner cli = new(server.Address);
+    private readonly CliRunner cli = new(server.Address, server.Token);
 
     public void Dispose() => cli.Dispose();
 
@@ -111,6 +111,7 @@ public sealed class DescribeTests(ServerFixture server) : IDisposable
     private async Task WriteStatusAsync(string ns, string name, JsonArray tags)
     {
         using var http = new HttpClient { BaseAddress = server.Server.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", server.Token);
         var path = $"/apis/image.openshift.io/v1/namespaces/{ns}/imagestreams/{name}";
         var stream = (await http.GetFromJsonAsync<JsonObject>(path))!;
         stream["status"] = new JsonObject { ["tags"] = tags };

@@ -8,7 +8,7 @@ public sealed class GetTests(ServerFixture server) : IDisposable
 {
     private static readonly string SeedPath = Path.Combine(AppContext.BaseDirectory, "testdata", "seed000-rhel7.yaml");
 
-    private readonly CliRunner cli = new(server.Address);
+    private readonly CliRunner cli = new(server.Address, server.Token);
 
     public void Dispose() => cli.Dispose();
 

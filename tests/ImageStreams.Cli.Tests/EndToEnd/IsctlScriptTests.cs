@@ -54,6 +54,7 @@ public sealed class IsctlScriptTests(ServerFixture server) : IDisposable
         }
         start.Environment["ISCTL_SERVER"] = server.Address;
         start.Environment["ISCTL_CONFIG"] = Path.Combine(directory, "config.json");
+        start.Environment["ISCTL_TOKEN"] = server.Token;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

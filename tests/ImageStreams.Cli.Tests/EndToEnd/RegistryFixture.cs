@@ -25,6 +25,9 @@ public sealed class RegistryFixture : IAsyncLifetime
     /// <summary>http://127.0.0.1:PORT of the server.</summary>
     public string Address => Server.BaseAddress.ToString().TrimEnd('/');
 
+    /// <summary>The admin's token.</summary>
+    public string Token => Server.AdminToken;
+
     /// <summary>127.0.0.1:PORT of the server, the host of its streams' repositories.</summary>
     public string ServerHost => Server.BaseAddress.Authority;
 

@@ -12,6 +12,9 @@ public sealed class ServerFixture : IAsyncLifetime
     /// <summary>http://127.0.0.1:PORT</summary>
     public string Address => Server.BaseAddress.ToString().TrimEnd('/');
 
+    /// <summary>The admin's token.</summary>
+    public string Token => Server.AdminToken;
+
     /// <summary>127.0.0.1:PORT, the registry host of status.dockerImageRepository.</summary>
     public string HostPort => Server.BaseAddress.Authority;
 

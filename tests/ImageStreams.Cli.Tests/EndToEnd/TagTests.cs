@@ -5,7 +5,7 @@ namespace ImageStreams.Cli.Tests.EndToEnd;
 [Collection(RegistryCollection.Name)]
 public sealed class TagTests(RegistryFixture fixture) : IDisposable
 {
-    private readonly CliRunner cli = new(fixture.Address);
+    private readonly CliRunner cli = new(fixture.Address, fixture.Token);
 
     private string Registry => fixture.Registry.Host;
 

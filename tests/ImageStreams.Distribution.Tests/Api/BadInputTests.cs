@@ -22,13 +22,13 @@ public sealed class BadInputTests : IAsyncLifetime
         server = await RegistryServer.StartAsync();
         ns = await server.NewNamespaceAsync();
         goodDigest = await images.BuildAsync("good", new TestImageSpec { Labels = new Dictionary<string, string> { ["good"] = "yes" } });
-        await images.PushAsync("good", $"{server.Host}/{ns}/app:good");
+        await images.PushAsync("good", $"{server.Host}/{ns}/app:good", credentials: server.Credentials);
     }
 
     public async Task DisposeAsync()
     {
         // Whatever a test sent, the image pushed first still pulls whole and its tag is unchanged.
-        var manifest = await Skopeo.PullAsync($"{server.Host}/{ns}/app:good", pulled.Path);
+        var manifest = await Skopeo.PullAsync($"{server.Host}/{ns}/app:good", pulled.Path, server.Credentials);
         Assert.Equal(goodDigest, RegistryServer.DigestOf(await File.ReadAllBytesAsync(pulled.Combine("manifest.json"))));
         Assert.NotNull(manifest["config"]);
         var items = (await server.GetStreamAsync(ns, "app"))!["status"]!["tags"]!.AsArray().First(t => (string?)t!["tag"] == "good")!["items"]!.AsArray();
@@ -132,7 +132,7 @@ public sealed class BadInputTests : IAsyncLifetime
 
         // The client announces all of it, sends 40%, and goes away.
         await RawHttp.SendAsync(server.Host,
-            $"PUT {location}?digest={digest} HTTP/1.1\nHost: {server.Host}\nContent-Type: application/octet-stream\nContent-Length: {content.Length}\nConnection: close\n",
+            $"PUT {location}?digest={digest} HTTP/1.1\nHost: {server.Host}\nAuthorization: Bearer {server.Server.AdminToken}\nContent-Type: application/octet-stream\nContent-Length: {content.Length}\nConnection: close\n",
             content[..40_000], closeAfterBody: true);
         using var head = await server.SendAsync(HttpMethod.Head, $"/v2/{ns}/app/blobs/{digest}");
         using var status = await server.SendAsync(HttpMethod.Get, location);
@@ -215,7 +215,7 @@ public sealed class BadInputTests : IAsyncLifetime
         var before = File.GetLastWriteTimeUtc(secret);
 
         var (status, text) = await RawHttp.SendAsync(server.Host,
-            $"{requestLine.Replace("NS", ns, StringComparison.Ordinal)} HTTP/1.1\nHost: {server.Host}\nContent-Length: 0\nConnection: close\n");
+            $"{requestLine.Replace("NS", ns, StringComparison.Ordinal)} HTTP/1.1\nHost: {server.Host}\nAuthorization: Bearer {server.Server.AdminToken}\nContent-Length: 0\nConnection: close\n");
 
         Assert.True(status is 400 or 404, $"{status}: {text}");
         Assert.DoesNotContain("do not serve", text, StringComparison.Ordinal);

@@ -36,10 +36,10 @@ public sealed class PullThroughTests : IAsyncLifetime
         var ns = await server.NewNamespaceAsync();
 
         var import = await ImportAsync(ns, "app", $"{upstream.Host}/team/app:v1", "v1", "Local");
-        var first = await Skopeo.PullAsync($"{server.Host}/{ns}/app:v1", pulled.Combine("first"));
+        var first = await Skopeo.PullAsync($"{server.Host}/{ns}/app:v1", pulled.Combine("first"), server.Credentials);
         await upstream.DisposeAsync();
-        var second = await Skopeo.PullAsync($"{server.Host}/{ns}/app:v1", pulled.Combine("second"));
-        var inspected = await Skopeo.InspectAsync($"{server.Host}/{ns}/app:v1");
+        var second = await Skopeo.PullAsync($"{server.Host}/{ns}/app:v1", pulled.Combine("second"), server.Credentials);
+        var inspected = await Skopeo.InspectAsync($"{server.Host}/{ns}/app:v1", server.Credentials);
 
         Assert.Equal(digest, (string?)import["status"]!["images"]![0]!["image"]!["metadata"]!["name"]);
         Assert.Equal(digest, RegistryServer.DigestOf(await File.ReadAllBytesAsync(pulled.Combine("first", "manifest.json"))));
@@ -62,7 +62,7 @@ public sealed class PullThroughTests : IAsyncLifetime
         var ns = await server.NewNamespaceAsync();
 
         await ImportAsync(ns, "multi", $"{upstream.Host}/team/multi:latest", "latest", "Local", importMode: "PreserveOriginal");
-        var copied = await Skopeo.PullAsync($"{server.Host}/{ns}/multi:latest", pulled.Path, all: true);
+        var copied = await Skopeo.PullAsync($"{server.Host}/{ns}/multi:latest", pulled.Path, server.Credentials, all: true);
 
         Assert.Equal(index, RegistryServer.DigestOf(await File.ReadAllBytesAsync(pulled.Combine("manifest.json"))));
         Assert.Equal(2, copied["manifests"]!.AsArray().Count);
@@ -79,7 +79,7 @@ public sealed class PullThroughTests : IAsyncLifetime
         var ns = await server.NewNamespaceAsync();
 
         await ImportAsync(ns, "app", $"{upstream.Host}/team/app:v1", "v1", "Source");
-        await Skopeo.PullAsync($"{server.Host}/{ns}/app@{imported}", pulled.Path);
+        await Skopeo.PullAsync($"{server.Host}/{ns}/app@{imported}", pulled.Path, server.Credentials);
         using var notInHistory = await server.SendAsync(HttpMethod.Get, $"/v2/{ns}/app/manifests/{other}");
 
         Assert.Equal(imported, RegistryServer.DigestOf(await File.ReadAllBytesAsync(pulled.Combine("manifest.json"))));
@@ -105,7 +105,7 @@ public sealed class PullThroughTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, status);
 
         await ImportAsync(ns, "private", $"{upstream.Host}/team/private:v1", "v1", "Local");
-        await Skopeo.PullAsync($"{server.Host}/{ns}/private:v1", pulled.Path);
+        await Skopeo.PullAsync($"{server.Host}/{ns}/private:v1", pulled.Path, server.Credentials);
 
         Assert.Equal(digest, RegistryServer.DigestOf(await File.ReadAllBytesAsync(pulled.Combine("manifest.json"))));
     }

@@ -30,15 +30,15 @@ public sealed class BuildahRoundTripTests(RegistryServerFixture fixture) : IClas
         Directory.CreateSymbolicLink(layout, images.LayoutPath);
         var id = (await BuildahAsync("pull", $"oci:{layout}:built")).Trim().Split('\n')[^1];
 
-        await BuildahAsync("push", "--tls-verify=false", id, $"docker://{reference}");
+        await BuildahAsync("push", "--tls-verify=false", "--creds", server.Credentials, id, $"docker://{reference}");
         await BuildahAsync("rmi", "--all");
-        await BuildahAsync("pull", "--tls-verify=false", $"docker://{reference}");
+        await BuildahAsync("pull", "--tls-verify=false", "--creds", server.Credentials, $"docker://{reference}");
         var labels = await BuildahAsync("inspect", "--format", "{{index .OCIv1.Config.Labels \"built-by\"}}", reference);
 
         Assert.Equal("buildah-test", labels.Trim());
         var stream = await server.GetStreamAsync(ns, "built");
         var image = (string)stream!["status"]!["tags"]![0]!["items"]![0]!["image"]!;
-        Assert.Equal(image, await TestImages.ManifestDigestAsync(reference));
+        Assert.Equal(image, await TestImages.ManifestDigestAsync(reference, server.Credentials));
         Assert.Equal("true", (string?)(await server.GetImageAsync(image))!["metadata"]!["annotations"]!["openshift.io/image.managed"]);
     }
 

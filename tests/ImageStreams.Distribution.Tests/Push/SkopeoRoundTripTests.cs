@@ -36,7 +36,7 @@ public sealed class SkopeoRoundTripTests(RegistryServerFixture fixture) : IClass
         var digest = await images.BuildAsync("app", Spec());
         var reference = $"{server.Host}/{ns}/app:v1";
 
-        await images.PushAsync("app", reference);
+        await images.PushAsync("app", reference, credentials: server.Credentials);
 
         var stream = await server.GetStreamAsync(ns, "app");
         Assert.Equal($"{server.Host}/{ns}/app", (string?)stream!["status"]!["dockerImageRepository"]);
@@ -56,7 +56,7 @@ public sealed class SkopeoRoundTripTests(RegistryServerFixture fixture) : IClass
         Assert.Equal("tests@example.com", (string?)image["dockerImageMetadata"]!["Author"]);
         Assert.Single(image["dockerImageLayers"]!.AsArray());
 
-        var manifest = await Skopeo.PullAsync(reference, pulled.Path);
+        var manifest = await Skopeo.PullAsync(reference, pulled.Path, server.Credentials);
         var manifestBytes = await File.ReadAllBytesAsync(pulled.Combine("manifest.json"));
         Assert.Equal(digest, RegistryServer.DigestOf(manifestBytes));
         foreach (var layer in manifest["layers"]!.AsArray().Append(manifest["config"]))
@@ -65,7 +65,7 @@ public sealed class SkopeoRoundTripTests(RegistryServerFixture fixture) : IClass
             var bytes = await File.ReadAllBytesAsync(pulled.Combine(blob["sha256:".Length..]));
             Assert.Equal(blob, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)));
         }
-        var inspected = await Skopeo.InspectAsync(reference);
+        var inspected = await Skopeo.InspectAsync(reference, server.Credentials);
         Assert.Equal(digest, (string?)inspected["Digest"]);
         Assert.Equal("1", (string?)inspected["Labels"]!["io.example.release"]);
         Assert.Contains("v1", inspected["RepoTags"]!.AsArray().Select(t => (string?)t));
@@ -78,17 +78,17 @@ public sealed class SkopeoRoundTripTests(RegistryServerFixture fixture) : IClass
         await images.BuildAsync("docker", Spec(release: "docker"));
         var reference = $"{server.Host}/{ns}/legacy:latest";
 
-        await images.PushAsync("docker", reference, TestImageFormat.DockerV2S2);
+        await images.PushAsync("docker", reference, TestImageFormat.DockerV2S2, credentials: server.Credentials);
 
-        var raw = await Skopeo.InspectAsync(reference, raw: true);
+        var raw = await Skopeo.InspectAsync(reference, server.Credentials, raw: true);
         Assert.Equal(TestContent.DockerManifest, (string?)raw["mediaType"]);
-        var digest = await TestImages.ManifestDigestAsync(reference);
+        var digest = await TestImages.ManifestDigestAsync(reference, server.Credentials);
         var stream = await server.GetStreamAsync(ns, "legacy");
         Assert.Equal(digest, (string?)stream!["status"]!["tags"]![0]!["items"]![0]!["image"]);
         var image = await server.GetImageAsync(digest);
         Assert.Equal(TestContent.DockerManifest, (string?)image!["dockerImageManifestMediaType"]);
         Assert.Equal("docker", (string?)image["dockerImageMetadata"]!["Config"]!["Labels"]!["io.example.release"]);
-        var manifest = await Skopeo.PullAsync(reference, pulled.Path);
+        var manifest = await Skopeo.PullAsync(reference, pulled.Path, server.Credentials);
         Assert.Equal(TestContent.DockerManifest, (string?)manifest["mediaType"]);
     }
 
@@ -101,7 +101,7 @@ public sealed class SkopeoRoundTripTests(RegistryServerFixture fixture) : IClass
         var index = await images.BuildIndexAsync("multi", new TestIndexChild("amd64", "linux", "amd64"), new TestIndexChild("arm64", "linux", "arm64", "v8"));
         var reference = $"{server.Host}/{ns}/multi:latest";
 
-        await images.PushAsync("multi", reference, all: true);
+        await images.PushAsync("multi", reference, all: true, credentials: server.Credentials);
 
         var stream = await server.GetStreamAsync(ns, "multi");
         var items = stream!["status"]!["tags"]![0]!["items"]!.AsArray();
@@ -113,12 +113,12 @@ public sealed class SkopeoRoundTripTests(RegistryServerFixture fixture) : IClass
         // Children pushed by digest are images of their own, but not tags.
         Assert.Equal("arm64", (string?)(await server.GetImageAsync(arm64))!["dockerImageMetadata"]!["Architecture"]);
 
-        var raw = await Skopeo.InspectAsync(reference, raw: true);
+        var raw = await Skopeo.InspectAsync(reference, server.Credentials, raw: true);
         Assert.Equal(TestContent.OciIndex, (string?)raw["mediaType"]);
-        var copied = await Skopeo.PullAsync(reference, pulled.Path, all: true);
+        var copied = await Skopeo.PullAsync(reference, pulled.Path, server.Credentials, all: true);
         Assert.Equal(2, copied["manifests"]!.AsArray().Count);
         using var single = new TempDirectory("registry-pulled-single");
-        var chosen = await Skopeo.PullAsync(reference, single.Path);
+        var chosen = await Skopeo.PullAsync(reference, single.Path, server.Credentials);
         // skopeo picks its own platform's child: a single image with a config.
         Assert.Equal(amd64, RegistryServer.DigestOf(await File.ReadAllBytesAsync(single.Combine("manifest.json"))));
         Assert.NotNull(chosen["config"]);
@@ -132,9 +132,9 @@ public sealed class SkopeoRoundTripTests(RegistryServerFixture fixture) : IClass
         var second = await images.BuildAsync("second", Spec(release: "2"));
         var reference = $"{server.Host}/{ns}/app:latest";
 
-        await images.PushAsync("first", reference);
-        await images.PushAsync("second", reference);
-        await images.PushAsync("second", reference);
+        await images.PushAsync("first", reference, credentials: server.Credentials);
+        await images.PushAsync("second", reference, credentials: server.Credentials);
+        await images.PushAsync("second", reference, credentials: server.Credentials);
 
         var items = (await server.GetStreamAsync(ns, "app"))!["status"]!["tags"]![0]!["items"]!.AsArray();
         Assert.Equal(new[] { second, first }, items.Select(i => (string)i!["image"]!));
@@ -153,11 +153,11 @@ public sealed class SkopeoRoundTripTests(RegistryServerFixture fixture) : IClass
         var ns = await server.NewNamespaceAsync();
         var digest = await images.BuildAsync("bydigest", Spec(release: "digest"));
 
-        await images.PushAsync("bydigest", $"{server.Host}/{ns}/pinned@{digest}");
+        await images.PushAsync("bydigest", $"{server.Host}/{ns}/pinned@{digest}", credentials: server.Credentials);
 
         Assert.NotNull(await server.GetImageAsync(digest));
         Assert.Null(await server.GetStreamAsync(ns, "pinned"));
-        await Skopeo.PullAsync($"{server.Host}/{ns}/pinned@{digest}", pulled.Path);
+        await Skopeo.PullAsync($"{server.Host}/{ns}/pinned@{digest}", pulled.Path, server.Credentials);
         Assert.Equal(digest, RegistryServer.DigestOf(await File.ReadAllBytesAsync(pulled.Combine("manifest.json"))));
     }
 }

@@ -17,6 +17,7 @@ public static class Isctl
                 ["ISCTL_SERVER"] = server.Server.BaseAddress.ToString().TrimEnd('/'),
                 ["ISCTL_CONFIG"] = Path.Combine(home, "config.json"),
                 ["HOME"] = home,
+                ["ISCTL_TOKEN"] = server.Server.AdminToken,
             };
             var code = await Cli.Cli.RunAsync(args, output, error, environment);
             Assert.True(code == 0, $"isctl {string.Join(' ', args)} exited {code}: {error}{output}");

@@ -19,13 +19,18 @@ public sealed class RegistryServer : IAsyncDisposable
         this.data = data;
         Options = options;
         Client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.AdminToken);
     }
 
     public ImageStreamsServer Server { get; }
 
     public ServerOptions Options { get; }
 
+    /// <summary>A client logged in as the admin.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>The admin's <c>user:token</c> for skopeo's and buildah's <c>--creds</c>.</summary>
+    public string Credentials => "admin:" + Server.AdminToken;
 
     /// <summary><c>127.0.0.1:PORT</c>: the registry host of every stream's repository.</summary>
     public string Host => Server.BaseAddress.Authority;

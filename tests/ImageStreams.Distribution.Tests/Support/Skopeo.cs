@@ -7,9 +7,13 @@ namespace ImageStreams.Distribution.Tests.Support;
 public static class Skopeo
 {
     /// <summary>Copies <paramref name="reference"/> (<c>host/ns/stream:tag</c>) into a directory; returns its manifest.json.</summary>
-    public static async Task<JsonNode> PullAsync(string reference, string directory, bool all = false)
+    public static async Task<JsonNode> PullAsync(string reference, string directory, string? credentials, bool all = false)
     {
         var arguments = new List<string> { "--insecure-policy", "copy", "--src-tls-verify=false", "--quiet" };
+        if (credentials is not null)
+        {
+            arguments.AddRange(["--src-creds", credentials]);
+        }
         if (all)
         {
             arguments.Add("--all");
@@ -19,12 +23,36 @@ public static class Skopeo
         return JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "manifest.json")))!;
     }
 
-    public static Task<ProcessResult> TryPullAsync(string reference, string directory) =>
-        ProcessRunner.RunAsync("skopeo", ["--insecure-policy", "copy", "--src-tls-verify=false", "--quiet", $"docker://{reference}", $"dir:{directory}"]);
+    public static Task<ProcessResult> TryPullAsync(string reference, string directory, string? credentials)
+    {
+        var arguments = new List<string> { "--insecure-policy", "copy", "--src-tls-verify=false", "--quiet" };
+        if (credentials is not null)
+        {
+            arguments.AddRange(["--src-creds", credentials]);
+        }
+        arguments.AddRange([$"docker://{reference}", $"dir:{directory}"]);
+        return ProcessRunner.RunAsync("skopeo", arguments);
+    }
 
-    public static async Task<JsonNode> InspectAsync(string reference, bool raw = false)
+    /// <summary>Pushes an OCI layout's image with skopeo and returns what it did, failed or not.</summary>
+    public static Task<ProcessResult> TryPushAsync(string layout, string tag, string reference, string? credentials)
+    {
+        var arguments = new List<string> { "--insecure-policy", "copy", "--dest-tls-verify=false", "--quiet" };
+        if (credentials is not null)
+        {
+            arguments.AddRange(["--dest-creds", credentials]);
+        }
+        arguments.AddRange([$"oci:{layout}:{tag}", $"docker://{reference}"]);
+        return ProcessRunner.RunAsync("skopeo", arguments);
+    }
+
+    public static async Task<JsonNode> InspectAsync(string reference, string? credentials, bool raw = false)
     {
         var arguments = new List<string> { "inspect", "--tls-verify=false" };
+        if (credentials is not null)
+        {
+            arguments.AddRange(["--creds", credentials]);
+        }
         if (raw)
         {
             arguments.Add("--raw");

@@ -12,7 +12,7 @@ public class KubectlTests
     [Fact]
     public async Task GetImageStreamsOfAllNamespaces_PrintsOcsColumns()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(tls: true);
         using var kubectl = new Support.Kubectl(server);
         await server.CreateNamespaceAsync("team");
         await server.PostAsync(StreamsPath("team"), Stream("web", ("v1", "quay.io/x/web:v1")));
@@ -29,7 +29,7 @@ public class KubectlTests
     [Fact]
     public async Task GetImageStreamAsYaml_PrintsTheObject()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(tls: true);
         using var kubectl = new Support.Kubectl(server);
         await server.PostAsync(StreamsPath("default"), Stream("web", ("v1", "quay.io/x/web:v1")));
 
@@ -44,7 +44,7 @@ public class KubectlTests
     [Fact]
     public async Task Apply_CreatesThenChanges_TheSeedDocument()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(tls: true);
         using var kubectl = new Support.Kubectl(server);
         (await kubectl.RunAsync("create", "namespace", "araszka-playground")).EnsureSuccess();
         var changed = Path.Combine(kubectl.Home, "changed.yaml");
@@ -66,7 +66,7 @@ public class KubectlTests
     [Fact]
     public async Task ApplyOfAnInvalidDocument_FailsWithTheFieldErrors()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(tls: true);
         using var kubectl = new Support.Kubectl(server);
         var invalid = Path.Combine(kubectl.Home, "invalid.yaml");
         await File.WriteAllTextAsync(invalid, """
@@ -91,7 +91,7 @@ public class KubectlTests
     [Fact]
     public async Task Delete_RemovesTheImageStream()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(tls: true);
         using var kubectl = new Support.Kubectl(server);
         await server.PostAsync(StreamsPath("default"), Stream("web"));
 
@@ -104,7 +104,7 @@ public class KubectlTests
     [Fact]
     public async Task GetWithWatch_PrintsALineForEachChange()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(tls: true);
         using var kubectl = new Support.Kubectl(server);
         await server.PostAsync(StreamsPath("default"), Stream("web"));
         var lines = new List<string>();
@@ -129,7 +129,7 @@ public class KubectlTests
     [Fact]
     public async Task CreateNamespace_ThenGetNamespaces_ListsItActive()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(tls: true);
         using var kubectl = new Support.Kubectl(server);
 
         var created = (await kubectl.RunAsync("create", "namespace", "team-a")).EnsureSuccess();
@@ -145,7 +145,7 @@ public class KubectlTests
     [Fact]
     public async Task CreateDockerRegistrySecret_StoresAPullSecret()
     {
-        await using var server = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(tls: true);
         using var kubectl = new Support.Kubectl(server);
 
         (await kubectl.RunAsync("create", "secret", "docker-registry", "pull", "--docker-server=quay.io", "--docker-username=u", "--docker-password=p")).EnsureSuccess();

@@ -5,10 +5,10 @@ using ImageStreams.Testing.Processes;
 namespace ImageStreams.Server.Tests.Support;
 
 /// <summary>
-/// The real kubectl against a test server: no kubeconfig, <c>--server</c> only, and a HOME of its own so its discovery
-/// cache never leaks between tests.
+/// The real kubectl against a test server: no kubeconfig, <c>--server</c> and <c>--token</c> (the admin's unless another is
+/// given), and a HOME of its own so its discovery cache never leaks between tests.
 /// </summary>
-public sealed class Kubectl(TestServer server) : IDisposable
+public sealed class Kubectl(TestServer server, string? token = null) : IDisposable
 {
     private readonly TempDirectory _home = new("imagestreams-kubectl");
 
@@ -59,7 +59,12 @@ public sealed class Kubectl(TestServer server) : IDisposable
         };
         info.Environment["HOME"] = _home.Path;
         info.Environment.Remove("KUBECONFIG");
-        foreach (var argument in new[] { "--server", server.Server.BaseAddress.ToString().TrimEnd('/'), "--kubeconfig", "/dev/null" }.Concat(arguments))
+        var connection = new List<string> { "--server", server.Server.BaseAddress.ToString().TrimEnd('/'), "--kubeconfig", "/dev/null", "--token", token ?? server.Server.AdminToken };
+        if (server.AuthorityPath is { } authority)
+        {
+            connection.AddRange(["--certificate-authority", authority]);
+        }
+        foreach (var argument in connection.Concat(arguments))
         {
             info.ArgumentList.Add(argument);
         }

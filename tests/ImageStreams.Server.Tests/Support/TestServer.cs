@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Security.Cryptography.X509Certificates;
+using ImageStreams.Testing.Http;
 using ImageStreams.Testing.Processes;
 
 namespace ImageStreams.Server.Tests.Support;
@@ -41,33 +43,75 @@ public sealed record ApiResponse(HttpStatusCode Status, JsonNode? Body, string T
     }
 }
 
-/// <summary>A real server on 127.0.0.1 with a free port and its own data directory, and a client for it.</summary>
+/// <summary>
+/// A real server on 127.0.0.1 with a free port and its own data directory, and a client for it logged in as the admin.
+/// With TLS it serves a certificate of a test authority (kubectl sends tokens over HTTPS only).
+/// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private TestServer(ImageStreamsServer server, TempDirectory data, ServerOptions options)
+    private TestServer(ImageStreamsServer server, TempDirectory data, ServerOptions options, string? authorityPath)
     {
         Server = server;
         Data = data;
         Options = options;
-        Client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        AuthorityPath = authorityPath;
+        Client = ClientFor(server.AdminToken);
     }
 
     public ImageStreamsServer Server { get; }
+
+    /// <summary>The PEM file of the authority of the server's certificate; null for plain HTTP.</summary>
+    public string? AuthorityPath { get; }
 
     public TempDirectory Data { get; }
 
     public ServerOptions Options { get; }
 
+    /// <summary>A client logged in as the admin.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>A client that sends <paramref name="token"/> as its bearer token, or no credentials when it is null.</summary>
+    public HttpClient ClientFor(string? token)
+    {
+        var handler = new HttpClientHandler();
+        if (AuthorityPath is { } authority)
+        {
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPemFile(authority);
+            handler.ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return certificate is not null && chain.Build(certificate);
+            };
+        }
+        var client = new HttpClient(handler) { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
 
     /// <summary><c>127.0.0.1:PORT</c>.</summary>
     public string HostPort => Server.BaseAddress.Authority;
 
-    public static async Task<TestServer> StartAsync(ServerOptions? options = null, TempDirectory? data = null)
+    public static async Task<TestServer> StartAsync(ServerOptions? options = null, TempDirectory? data = null, bool tls = false)
     {
         data ??= new TempDirectory("imagestreams-server");
         options = (options ?? new ServerOptions()) with { Listen = "127.0.0.1:0", DataDir = data.Combine("data") };
-        return new TestServer(await ImageStreamsServer.StartAsync(options), data, options);
+        string? authority = null;
+        if (tls)
+        {
+            using var certificates = new TestCertificates();
+            authority = data.Combine("ca.crt");
+            certificates.WriteAuthorityPem(authority);
+            certificates.WriteServerPem(System.Net.IPAddress.Loopback, data.Combine("server.crt"), data.Combine("server.key"));
+            options = options with { TlsCertFile = data.Combine("server.crt"), TlsPrivateKeyFile = data.Combine("server.key") };
+        }
+        return new TestServer(await ImageStreamsServer.StartAsync(options), data, options, authority);
     }
 
     /// <summary>Stops this server and starts a new one on the same data directory (a restart).</summary>
@@ -75,7 +119,7 @@ public sealed class TestServer : IAsyncDisposable
     {
         Client.Dispose();
         await Server.DisposeAsync();
-        return new TestServer(await ImageStreamsServer.StartAsync(Options), Data, Options);
+        return new TestServer(await ImageStreamsServer.StartAsync(Options), Data, Options, AuthorityPath);
     }
 
     public async ValueTask DisposeAsync()

@@ -6,7 +6,7 @@ namespace ImageStreams.Server.Api.Content;
 
 /// <summary>
 /// Reads the Kubernetes protobuf encoding of the core objects kubectl sends that way (<c>kubectl create namespace</c>,
-/// <c>kubectl create secret</c>): the <c>k8s\0</c> envelope (runtime.Unknown) around a Namespace or a Secret, turned into
+/// <c>kubectl create secret</c>, <c>kubectl auth can-i</c>): the <c>k8s\0</c> envelope (runtime.Unknown) around a Namespace, a Secret or a SelfSubjectAccessReview, turned into
 /// the same JSON a JSON client would send. Server-owned and unused fields are skipped.
 /// </summary>
 internal static class KubernetesProtobuf
@@ -37,20 +37,44 @@ internal static class KubernetesProtobuf
         [12] = new("annotations", Kind.StringMap),
     };
 
+    // By apiVersion/kind.
     private static readonly Dictionary<string, Dictionary<int, Field>> Kinds = new(StringComparer.Ordinal)
     {
-        ["Namespace"] = new()
+        ["v1/Namespace"] = new()
         {
             [1] = new("metadata", Kind.Message, ObjectMeta),
             [2] = new("spec", Kind.Message, new Dictionary<int, Field> { [1] = new("finalizers", Kind.Strings) }),
         },
-        ["Secret"] = new()
+        ["v1/Secret"] = new()
         {
             [1] = new("metadata", Kind.Message, ObjectMeta),
             [2] = new("data", Kind.BytesMap),
             [3] = new("type", Kind.String),
             [4] = new("stringData", Kind.StringMap),
             [5] = new("immutable", Kind.Bool),
+        },
+        // kubectl auth can-i.
+        ["authorization.k8s.io/v1/SelfSubjectAccessReview"] = new()
+        {
+            [1] = new("metadata", Kind.Message, ObjectMeta),
+            [2] = new("spec", Kind.Message, new Dictionary<int, Field>
+            {
+                [1] = new("resourceAttributes", Kind.Message, new Dictionary<int, Field>
+                {
+                    [1] = new("namespace", Kind.String),
+                    [2] = new("verb", Kind.String),
+                    [3] = new("group", Kind.String),
+                    [4] = new("version", Kind.String),
+                    [5] = new("resource", Kind.String),
+                    [6] = new("subresource", Kind.String),
+                    [7] = new("name", Kind.String),
+                }),
+                [2] = new("nonResourceAttributes", Kind.Message, new Dictionary<int, Field>
+                {
+                    [1] = new("path", Kind.String),
+                    [2] = new("verb", Kind.String),
+                }),
+            }),
         },
     };
 
@@ -84,7 +108,7 @@ internal static class KubernetesProtobuf
                         break;
                 }
             }
-            if (apiVersion != "v1" || !Kinds.TryGetValue(kind, out var schema))
+            if (!Kinds.TryGetValue($"{apiVersion}/{kind}", out var schema))
             {
                 throw ApiErrors.UnsupportedMediaType($"{MediaType} for {apiVersion} {kind}; send JSON or YAML");
             }
