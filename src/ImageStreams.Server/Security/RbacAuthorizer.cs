@@ -9,7 +9,7 @@ namespace ImageStreams.Server.Security;
 /// <summary>
 /// Authenticates every request and checks it against the built-in roles granted by role bindings (in its namespace)
 /// and cluster role bindings (everywhere). Anonymous callers get 401 where a user would be needed; known users who
-/// lack the role get 403. Health and version are open to everyone; the token endpoint authenticates by itself.
+/// lack the role get 403. Health, version and the console's pages are open to everyone; the token endpoint authenticates by itself.
 /// </summary>
 internal sealed class RbacAuthorizer(Authenticator authenticator, ResourceSet resources) : IRequestAuthorizer
 {
@@ -38,12 +38,16 @@ internal sealed class RbacAuthorizer(Authenticator authenticator, ResourceSet re
             : AuthorizationDecision.Deny($"User \"{user.Name}\" cannot {reason}");
     }
 
+    /// <summary>The console's pages are public: they hold no data, and sign in with a token to read any.</summary>
+    private static bool IsConsole(string path) =>
+        path == "/" || path == WebConsole.ConsoleEndpoints.Path || path.StartsWith(WebConsole.ConsoleEndpoints.Path + "/", StringComparison.Ordinal);
+
     /// <summary>Whether <paramref name="user"/> may do what <paramref name="request"/> asks, and if not, what it could not do.</summary>
     public async ValueTask<(bool Allowed, string Reason)> DecideAsync(UserInfo user, string? token, ApiRequestInfo request, CancellationToken cancellationToken)
     {
         if (!request.IsResourceRequest)
         {
-            if (PublicPaths.Contains(request.Path))
+            if (PublicPaths.Contains(request.Path) || IsConsole(request.Path))
             {
                 return (true, "");
             }

@@ -43,8 +43,11 @@ public sealed class Browser : IAsyncLifetime
         _playwright?.Dispose();
     }
 
-    /// <summary>A fresh page (own storage) on <paramref name="server"/>, at laptop size unless told otherwise.</summary>
-    public async Task<IPage> OpenAsync(Support.TestServer server, int width = 1280, int height = 860)
+    /// <summary>
+    /// A fresh page (own storage) on <paramref name="server"/>, at laptop size unless told otherwise, signed in as the
+    /// admin unless <paramref name="signedIn"/> is false.
+    /// </summary>
+    public async Task<IPage> OpenAsync(Support.TestServer server, int width = 1280, int height = 860, bool signedIn = true)
     {
         var context = await Chromium.NewContextAsync(new BrowserNewContextOptions
         {
@@ -52,6 +55,10 @@ public sealed class Browser : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(15_000);
+        if (signedIn)
+        {
+            await context.AddInitScriptAsync($"localStorage.setItem('imagestreams.token', '{server.Server.AdminToken}');");
+        }
         return await context.NewPageAsync();
     }
 

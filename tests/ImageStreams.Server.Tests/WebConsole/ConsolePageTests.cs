@@ -27,6 +27,25 @@ public sealed class ConsolePageTests(Browser browser)
     }
 
     [Fact]
+    public async Task WithoutAToken_TheConsoleAsksForOne_AndRefusesAWrongOne()
+    {
+        await using var server = await TestServer.StartAsync();
+        var page = await browser.OpenAsync(server, signedIn: false);
+
+        await page.GotoAsync("/console/");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.GetByLabel("Token").FillAsync("sha256~not-a-real-token");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("did not accept the token");
+
+        await page.GetByLabel("Token").FillAsync(server.Server.AdminToken);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "default" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task ANewProject_IsCreatedFromTheForm_AndABadNameShowsTheServersMessage()
     {
         await using var server = await TestServer.StartAsync();
