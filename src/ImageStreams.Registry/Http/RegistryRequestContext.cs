@@ -43,6 +43,9 @@ internal sealed record RegistryRequestContext
 
     public RequestKind Kind { get; init; }
 
+    /// <summary>Retries after 5xx answers, network errors and timeouts; null: the client's setting.</summary>
+    public int? MaxRetries { get; init; }
+
     public string Scope => $"repository:{Repository}:pull";
 
     public static RegistryRequestContext? Of(HttpRequestMessage request) =>
