@@ -10,7 +10,13 @@
 # ab's). Counts come from the process's own /metrics before and after a window; CPU time and peak resident memory
 # (VmHWM) from /proc.
 #
-# Needs: dotnet, docker-registry, skopeo, umoci, ab (apache2-utils), curl, bc. Takes about 2 minutes.
+# Then the server a user runs, at 100,000 tags: the built `isctl serve` over a data directory holding a store of
+# 100,000 scheduled tags, with its defaults (15m interval, default limits). Its peak resident memory over the first
+# START_WINDOW seconds (start-up, the first list of every controller, the schedule filled) and its CPU over the
+# following IDLE_WINDOW seconds, in percent of one core, with the checks it made meanwhile (100,000 tags every 15
+# minutes is 111 checks a second). Targets (DESIGN.md): under 300 MB, under 2% of a core.
+#
+# Needs: dotnet, docker-registry, skopeo, umoci, ab (apache2-utils), curl, bc. Takes about 5 minutes.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,6 +24,9 @@ export ISB_ARTIFACTS=${ISB_ARTIFACTS:-/tmp/isb-bench-scheduled-import}
 sizes=${SIZES:-"1000 10000"}
 warmup=${WARMUP:-6}
 window=${WINDOW:-15}
+large=${LARGE:-100000}
+start_window=${START_WINDOW:-60}
+idle_window=${IDLE_WINDOW:-60}
 requests=${AB_REQUESTS:-20000}
 concurrency=16
 accept='application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v1+prettyjws, application/vnd.docker.distribution.manifest.v1+json'
@@ -44,6 +53,10 @@ echo "building ScheduledImportBench (Release) ..."
 dotnet build -c Release -v q -nologo "$root/bench/scheduled-import/ScheduledImportBench/ScheduledImportBench.csproj" >"$work/build.log" 2>&1 \
     || { cat "$work/build.log"; exit 1; }
 bench="$ISB_ARTIFACTS/bin/ScheduledImportBench/release/ScheduledImportBench"
+echo "building isctl (Release) ..."
+dotnet build -c Release -v q -nologo "$root/src/ImageStreams.Cli/ImageStreams.Cli.csproj" >"$work/build-isctl.log" 2>&1 \
+    || { cat "$work/build-isctl.log"; exit 1; }
+isctl="$ISB_ARTIFACTS/bin/ImageStreams.Cli/release/isctl"
 
 registry_port=$(free_port)
 registry=127.0.0.1:$registry_port
@@ -131,4 +144,42 @@ if [ "${#results[@]}" -ge 2 ]; then
         printf 'memory (%s): %.0f bytes per tag between %s and %s tags; extrapolated linearly to 100,000 tags: %.0f MiB\n' \
             "$kind" "$(echo "1024 * 1024 * $slope" | bc -l)" "$n1" "$n2" "$(echo "$b + (100000 - $n2) * $slope" | bc -l)"
     done
+fi
+
+# The server a user runs, at $large tags.
+if [ "$large" -gt 0 ]; then
+    echo
+    echo "isctl serve at $large scheduled tags (defaults: 15m interval), ${start_window}s start-up window, ${idle_window}s idle window ..."
+    data="$work/data-$large"
+    "$bench" setup --registry "$registry" --store "$data/store.db" --tags "$large" >"$work/setup-$large.log"
+    port=$(free_port)
+    "$isctl" serve --listen "127.0.0.1:$port" --data-dir "$data" >"$work/isctl-$large.log" 2>&1 &
+    isctl_pid=$!
+    pids+=("$isctl_pid")
+    started=$(date +%s.%N)
+    wait_for "http://127.0.0.1:$port/healthz"
+    rest=$(echo "$start_window - ($(date +%s.%N) - $started)" | bc -l)
+    if [ "$(echo "$rest > 0" | bc)" = 1 ]; then sleep "$rest"; fi
+    peak=$(peak_mib "$isctl_pid")
+    cpu_start=$(cpu_seconds "$isctl_pid")
+    curl -fs "http://127.0.0.1:$port/metrics" >"$work/i1.txt"
+    t1=$(date +%s.%N)
+    sleep "$idle_window"
+    cpu_end=$(cpu_seconds "$isctl_pid")
+    curl -fs "http://127.0.0.1:$port/metrics" >"$work/i2.txt"
+    t2=$(date +%s.%N)
+    resident=$(awk '/VmRSS/ { printf "%.1f\n", $2 / 1024 }' "/proc/$isctl_pid/status")
+    tracked=$(metric imagestreams_scheduled_import_tags "$work/i2.txt")
+    kill -TERM "$isctl_pid"
+    wait "$isctl_pid" || true
+
+    checks=$(echo "$(metric imagestreams_scheduled_import_checks_total "$work/i2.txt") - $(metric imagestreams_scheduled_import_checks_total "$work/i1.txt")" | bc -l)
+    reqs=$(echo "$(metric imagestreams_registry_requests_total "$work/i2.txt") - $(metric imagestreams_registry_requests_total "$work/i1.txt")" | bc -l)
+    printf '\n%-7s %9s %9s %11s %11s %9s %9s %9s\n' tags tracked peak-MiB rss-end-MiB start-cpu-s idle-cpu% checks/s req/check
+    printf '%-7s %9.0f %9.1f %11.1f %11.2f %9.2f %9.1f %9.3f\n' "$large" "$tracked" "$peak" "$resident" "$cpu_start" \
+        "$(echo "100 * ($cpu_end - $cpu_start) / ($t2 - $t1)" | bc -l)" "$(echo "$checks / ($t2 - $t1)" | bc -l)" \
+        "$(echo "if ($checks > 0) $reqs / $checks else 0" | bc -l)"
+    echo "peak-MiB: VmHWM of isctl serve after ${start_window}s (start-up included); rss-end-MiB: VmRSS at the end;"
+    echo "start-cpu-s: CPU time of the first ${start_window}s; idle-cpu%: CPU over the next ${idle_window}s in percent of one core,"
+    echo "  with no API traffic, only the scheduled checks (checks/s, req/check over the same window, from /metrics)."
 fi

@@ -49,6 +49,20 @@ public sealed class StoredObject
 /// <summary>A consistent list: the objects and the resource version it was read at (a watch from it misses nothing).</summary>
 public sealed record StoredList(long ResourceVersion, IReadOnlyList<StoredObject> Items);
 
+/// <summary>
+/// A consistent list read one object at a time: the objects and version <see cref="IObjectStore.ListAsync"/> would return,
+/// without holding them all at once. It reads one snapshot, kept until it is disposed; writers are not held up, but read it
+/// promptly and dispose it.
+/// </summary>
+public interface IStoredListCursor : IAsyncDisposable
+{
+    /// <summary>The resource version the list is read at (a watch from it misses nothing).</summary>
+    long ResourceVersion { get; }
+
+    /// <summary>The next object in namespace and name order, or null after the last.</summary>
+    ValueTask<StoredObject?> NextAsync(CancellationToken cancellationToken = default);
+}
+
 public enum StoreEventType
 {
     Added,
@@ -87,6 +101,9 @@ public interface IObjectStore : IAsyncDisposable
 
     /// <summary>Objects of a resource in one namespace, or in all when <paramref name="ns"/> is null, ordered by namespace and name.</summary>
     ValueTask<StoredList> ListAsync(string resource, string? ns, CancellationToken cancellationToken = default);
+
+    /// <summary>The same list as <see cref="ListAsync"/>, read one object at a time: memory for one object, not for all of them.</summary>
+    ValueTask<IStoredListCursor> OpenListAsync(string resource, string? ns, CancellationToken cancellationToken = default);
 
     /// <summary>Stores a new object; <see cref="StoreErrorReason.AlreadyExists"/> if the key is taken.</summary>
     ValueTask<StoredObject> CreateAsync(ObjectKey key, JsonObject obj, CancellationToken cancellationToken = default);

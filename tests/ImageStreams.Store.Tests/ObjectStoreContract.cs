@@ -129,6 +129,73 @@ public abstract class ObjectStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenList_ReadsTheSameObjectsAndVersionAsList()
+    {
+        var store = await OpenAsync();
+        await store.CreateAsync(Stream("b", "x"), Obj("x", "bx"), Timeout);
+        await store.CreateAsync(Stream("a", "z"), Obj("z", "az"), Timeout);
+        await store.CreateAsync(Secret("a", "s"), Obj("s"), Timeout);
+        await store.CreateAsync(Stream("a", "y"), Obj("y", "ay"), Timeout);
+
+        foreach (var ns in new[] { null, "a", "none" })
+        {
+            var list = await store.ListAsync(Streams, ns, Timeout);
+            var read = new List<StoredObject>();
+            await using var cursor = await store.OpenListAsync(Streams, ns, Timeout);
+            while (await cursor.NextAsync(Timeout) is { } item)
+            {
+                read.Add(item);
+            }
+
+            Assert.Null(await cursor.NextAsync(Timeout));
+            Assert.Equal(list.ResourceVersion, cursor.ResourceVersion);
+            Assert.Equal(list.Items.Select(i => (i.Key, i.ResourceVersion, ValueOf(i))), read.Select(i => (i.Key, i.ResourceVersion, ValueOf(i))));
+        }
+    }
+
+    [Fact]
+    public async Task OpenList_ReadsOneSnapshot_WhileWritesGoOn()
+    {
+        var store = await OpenAsync();
+        await store.CreateAsync(Stream("a", "x"), Obj("x", "old"), Timeout);
+        await store.CreateAsync(Stream("a", "y"), Obj("y", "old"), Timeout);
+
+        await using var cursor = await store.OpenListAsync(Streams, null, Timeout);
+        var first = await cursor.NextAsync(Timeout);
+        // Writes are not held up by the open cursor, and it does not see them.
+        await store.UpdateAsync(Stream("a", "y"), Obj("y", "new"), null, Timeout);
+        await store.CreateAsync(Stream("a", "z"), Obj("z"), Timeout);
+        await store.DeleteAsync(Stream("a", "x"), null, Timeout);
+        var second = await cursor.NextAsync(Timeout);
+
+        Assert.Equal(("x", "old"), (first!.Key.Name, ValueOf(first)));
+        Assert.Equal(("y", "old"), (second!.Key.Name, ValueOf(second)));
+        Assert.Null(await cursor.NextAsync(Timeout));
+        // A watch from the cursor's version sees exactly the writes it missed.
+        await using var watch = store.WatchAsync(Streams, null, cursor.ResourceVersion, Timeout).GetAsyncEnumerator(Timeout);
+        var missed = await TakeAsync(watch, 3);
+        Assert.Equal([StoreEventType.Modified, StoreEventType.Added, StoreEventType.Deleted], missed.Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task OpenList_DisposedEarly_LeavesTheStoreReadableAndWritable()
+    {
+        var store = await OpenAsync();
+        await WriteAsync(store, "s", 20);
+
+        for (var i = 0; i < 10; i++)
+        {
+            var cursor = await store.OpenListAsync(Streams, null, Timeout);
+            Assert.NotNull(await cursor.NextAsync(Timeout));
+            await cursor.DisposeAsync();
+            await Assert.ThrowsAsync<ObjectDisposedException>(async () => await cursor.NextAsync(Timeout));
+        }
+
+        await store.CreateAsync(Stream("ns", "after"), Obj("after"), Timeout);
+        Assert.Equal(21, (await store.ListAsync(Streams, null, Timeout)).Items.Count);
+    }
+
+    [Fact]
     public async Task ReadObjects_DecodeToTheSameValuesAsTheirJsonTrees()
     {
         var store = await OpenAsync();

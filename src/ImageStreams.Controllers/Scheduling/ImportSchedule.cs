@@ -21,12 +21,15 @@ internal sealed class ImportSchedule : ITagImportObserver, IImageStreamSchedules
     private readonly ScheduledImportOptions options;
     private readonly TimeProvider time;
     private readonly long interval;
-    private readonly Dictionary<string, StreamEntry> streams = new(StringComparer.Ordinal);
+    private readonly Dictionary<StreamId, StreamEntry> streams = [];
     private readonly Dictionary<string, RegistryLimiter> registries = new(StringComparer.Ordinal);
     private readonly List<RegistryLimiter> waiting = [];
     private readonly PriorityQueue<Pending, long> timeline = new();
-    private readonly Dictionary<string, Dictionary<string, TagRecord>> unclaimed = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<string, (TagImport Import, long Time)>> imported = new(StringComparer.Ordinal);
+    private readonly Dictionary<StreamId, Dictionary<string, TagRecord>> unclaimed = [];
+    private readonly Dictionary<StreamId, Dictionary<string, (TagImport Import, long Time)>> imported = [];
+
+    /// <summary>Namespaces, tag names, sources and digests repeat across tags: the state of every tag shares one copy of each.</summary>
+    private readonly StringPool strings = new();
     private readonly Dictionary<RecordKey, TagState?> dirty = [];
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<bool> flush = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -55,10 +58,13 @@ internal sealed class ImportSchedule : ITagImportObserver, IImageStreamSchedules
     public bool IsQuiet => Read(() => dispatcherWaiting && !wakePending && inFlight == 0);
 
     /// <summary>Whether the stream has (or had, until its next sync) scheduled tags.</summary>
-    public bool Tracks(string streamKey) =>
-        Read(() => streams.ContainsKey(streamKey) || unclaimed.ContainsKey(streamKey) || imported.ContainsKey(streamKey));
+    public bool Tracks(string ns, string name)
+    {
+        var key = StreamKey(ns, name);
+        return Read(() => streams.ContainsKey(key) || unclaimed.ContainsKey(key) || imported.ContainsKey(key));
+    }
 
-    /// <summary>Keeps the records read from the store until the syncs of their streams claim them.</summary>
+    /// <summary>Keeps the records read from the store until the syncs of their streams claim them; returns the keys (<c>namespace/name</c>) of their streams.</summary>
     public IReadOnlyCollection<string> LoadRecords(IEnumerable<TagRecord> records)
     {
         lock (gate)
@@ -72,7 +78,7 @@ internal sealed class ImportSchedule : ITagImportObserver, IImageStreamSchedules
                 }
                 tags[record.Tag] = record;
             }
-            return unclaimed.Keys.ToList();
+            return unclaimed.Keys.Select(k => $"{k.Namespace}/{k.Name}").ToList();
         }
     }
 
@@ -89,11 +95,15 @@ internal sealed class ImportSchedule : ITagImportObserver, IImageStreamSchedules
             var kept = new List<TagState>(tags.Count);
             foreach (var tag in tags)
             {
-                entry ??= streams[key] = new StreamEntry(ns, name);
+                if (entry is null)
+                {
+                    entry = new StreamEntry(strings.Get(ns), name);
+                    streams[new StreamId(entry.Namespace, entry.Name)] = entry;
+                }
                 var state = entry.Find(tag.Tag);
                 if (state is null)
                 {
-                    state = new TagState(entry, tag.Tag, PhaseOf($"{key}:{tag.Tag}", interval));
+                    state = new TagState(entry, strings.Get(tag.Tag), PhaseOf($"{ns}/{name}:{tag.Tag}", interval));
                     tagCount++;
                     Update(state, tag);
                     Restore(state, records?.GetValueOrDefault(tag.Tag), now);
@@ -121,7 +131,7 @@ internal sealed class ImportSchedule : ITagImportObserver, IImageStreamSchedules
                 {
                     Remove(gone);
                 }
-                entry.Tags = kept;
+                entry.Tags = [.. kept];
                 if (kept.Count == 0)
                 {
                     streams.Remove(key);
@@ -408,7 +418,7 @@ internal sealed class ImportSchedule : ITagImportObserver, IImageStreamSchedules
         return (long)(hash % (ulong)interval);
     }
 
-    private static string StreamKey(string ns, string name) => $"{ns}/{name}";
+    private static StreamId StreamKey(string ns, string name) => new(ns, name);
 
     private static DateTimeOffset? Time(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
@@ -428,9 +438,9 @@ internal sealed class ImportSchedule : ITagImportObserver, IImageStreamSchedules
 
     private void Update(TagState state, ScheduledTag tag)
     {
-        state.From = tag.From;
+        state.From = strings.Get(tag.From);
         state.Insecure = tag.Insecure;
-        state.ImageDigest = tag.ImageDigest;
+        state.ImageDigest = strings.Get(tag.ImageDigest);
         state.HasCondition = tag.HasCondition;
         state.NeedsImport = tag.NeedsImport;
         if (!registries.TryGetValue(tag.Registry, out var registry))
@@ -449,8 +459,8 @@ internal sealed class ImportSchedule : ITagImportObserver, IImageStreamSchedules
             return;
         }
         state.HasRecord = true;
-        state.ManifestDigest = record.ManifestDigest;
-        state.ManifestImage = record.ImageDigest;
+        state.ManifestDigest = strings.Get(record.ManifestDigest);
+        state.ManifestImage = strings.Get(record.ImageDigest);
         state.Failures = record.ConsecutiveFailures;
         state.LastError = record.LastError;
         // A retry time that passed while the server was down falls back to the tag's phase, so failing tags do not all retry at once.
@@ -463,8 +473,8 @@ internal sealed class ImportSchedule : ITagImportObserver, IImageStreamSchedules
     /// <summary>Applies an import made at <paramref name="at"/>; one that was not our own check also moves the next check an interval on.</summary>
     private void Imported(TagState state, TagImport import, long at)
     {
-        state.ImageDigest = import.ImageDigest;
-        var (manifest, image) = import.ManifestDigest == import.ImageDigest ? (null, null) : (import.ManifestDigest, import.ImageDigest);
+        state.ImageDigest = strings.Get(import.ImageDigest);
+        var (manifest, image) = import.ManifestDigest == import.ImageDigest ? (null, null) : (strings.Get(import.ManifestDigest), state.ImageDigest);
         if (state.ManifestDigest != manifest || state.ManifestImage != image)
         {
             state.ManifestDigest = manifest;
@@ -655,10 +665,15 @@ internal sealed class StreamEntry(string ns, string name)
 {
     public string Namespace { get; } = ns;
     public string Name { get; } = name;
-    public List<TagState> Tags { get; set; } = [];
 
-    public TagState? Find(string tag) => Tags.Find(t => t.Tag == tag);
+    /// <summary>Its scheduled tags in spec order; an array sized to them (most streams have one).</summary>
+    public TagState[] Tags { get; set; } = [];
+
+    public TagState? Find(string tag) => Array.Find(Tags, t => t.Tag == tag);
 }
+
+/// <summary>A stream's namespace and name: the key of its schedule, without a string made of both.</summary>
+internal readonly record struct StreamId(string Namespace, string Name);
 
 /// <summary>The limits and the queue of due checks of one registry host.</summary>
 internal sealed class RegistryLimiter(string host, TokenBucket rate)

@@ -84,7 +84,7 @@ internal sealed class ScheduledImportController : ImageStreamController
     protected override IEnumerable<string> KeysFor(string eventType, ImageStream stream)
     {
         var key = KeyOf(stream);
-        return ScheduledTags(stream).Any() || schedule.Tracks(key) ? [key] : [];
+        return ScheduledTags(stream).Any() || schedule.Tracks(stream.Metadata.Namespace!, stream.Metadata.Name!) ? [key] : [];
     }
 
     protected override async Task SyncAsync(string key, CancellationToken cancellationToken)
@@ -202,6 +202,9 @@ internal sealed class ScheduledImportController : ImageStreamController
         {
             Insecure = check.Insecure,
             Credentials = await credentials.ForNamespaceAsync(check.Namespace, cancellationToken).ConfigureAwait(false),
+            // The schedule's backoff is the retry of a failed check: a failing registry gets one HEAD per tag and backoff
+            // step, not the client's retries on top, and a check holds its slots for one request.
+            MaxRetries = 0,
         };
         string digest;
         try

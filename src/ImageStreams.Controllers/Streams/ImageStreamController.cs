@@ -70,35 +70,19 @@ public abstract class ImageStreamController : BackgroundService
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>
-    /// A full list of every stream is the largest thing a controller holds; controllers starting together take turns,
-    /// so the process never holds more than one at a time.
-    /// </summary>
-    private static readonly SemaphoreSlim InitialLists = new(1, 1);
-
     private async Task WatchAsync(CancellationToken stoppingToken)
     {
         string? version = null;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var listing = false;
             try
             {
-                if (version is null)
-                {
-                    await InitialLists.WaitAsync(stoppingToken).ConfigureAwait(false);
-                    listing = true;
-                }
+                // The first events are the current streams, read from the store one at a time as they come.
                 await foreach (var e in streams.WatchAsync(null, new WatchOptions(version), stoppingToken).ConfigureAwait(false))
                 {
                     version = e.Object.Metadata.ResourceVersion ?? version;
                     if (e.Type == WatchEvent<ImageStream>.Bookmark)
                     {
-                        if (listing)
-                        {
-                            listing = false;
-                            InitialLists.Release();
-                        }
                         synced.TrySetResult();
                         continue;
                     }
@@ -117,13 +101,6 @@ public abstract class ImageStreamController : BackgroundService
             {
                 Logger.LogWarning("{Controller}: watch failed, restarting: {Message}", GetType().Name, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), Time, stoppingToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                if (listing)
-                {
-                    InitialLists.Release();
-                }
             }
         }
     }

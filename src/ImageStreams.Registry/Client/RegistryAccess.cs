@@ -12,4 +12,15 @@ public sealed record RegistryAccess
 
     /// <summary>Where credentials come from; null for anonymous access.</summary>
     public ICredentialProvider? Credentials { get; init; }
+
+    /// <summary>
+    /// Retries of this call's requests after a 5xx answer, a network error or a timeout; null (the default) uses the
+    /// client's <see cref="RegistryClientOptions.MaxRetries"/>. A caller that retries on its own terms (the scheduled
+    /// import backs a failing tag off) sets 0, so one failure costs one request.
+    /// </summary>
+    public int? MaxRetries
+    {
+        get;
+        init => field = value is null or >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRetries), value, "must not be negative");
+    }
 }

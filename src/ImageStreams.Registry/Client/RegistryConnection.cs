@@ -20,6 +20,7 @@ internal sealed class RegistryConnection(RegistryHttpPipeline pipeline, Registry
         Repository = reference.Repository,
         Credential = access.Credentials?.Resolve(reference.Registry, reference.Repository),
         Insecure = access.Insecure,
+        MaxRetries = access.MaxRetries,
     };
 
     /// <summary>Sends <paramref name="method"/> to <paramref name="pathAndQuery"/> (relative to the registry root); returns only successful answers.</summary>

@@ -11,12 +11,19 @@ internal sealed record RegistryEndpoint(Uri BaseUri, bool VerifyTls);
 
 /// <summary>
 /// Pings <c>/v2/</c> once per registry (and insecure flag) to pick the transport, check that the server
-/// speaks the v2 API and learn its auth challenge; the result is kept, so later calls cost no extra request.
+/// speaks the v2 API and learn its auth challenge; the result is kept, so later calls cost no extra request, and
+/// concurrent first calls share one ping.
 /// </summary>
 internal sealed class RegistryEndpoints(RegistryHttpPipeline pipeline, RegistryClientOptions options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<(string Host, bool Insecure), RegistryEndpoint> known = new();
+    private readonly ConcurrentDictionary<(string Host, bool Insecure), Lazy<Task<RegistryEndpoint>>> pinging = new();
 
+    /// <remarks>
+    /// Requests that find the registry unknown at the same time share one ping, and each waits for it until its own
+    /// cancellation; its failure (naming the image of the request that started it) is theirs too. A failed ping is not
+    /// remembered: the next request pings again.
+    /// </remarks>
     public async Task<RegistryEndpoint> ResolveAsync(RegistryRequestContext context, CancellationToken cancellationToken)
     {
         var key = (context.RegistryHost.ToLowerInvariant(), context.Insecure);
@@ -24,9 +31,25 @@ internal sealed class RegistryEndpoints(RegistryHttpPipeline pipeline, RegistryC
         {
             return endpoint;
         }
-        endpoint = await PingAsync(context, cancellationToken).ConfigureAwait(false);
-        known[key] = endpoint;
-        return endpoint;
+        var ping = pinging.GetOrAdd(key, static (key, state) => new Lazy<Task<RegistryEndpoint>>(
+            () => state.Endpoints.PingAndRememberAsync(key, state.Context)), (Endpoints: this, Context: context));
+        return await ping.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Not cancelled with any one caller: others may be waiting for it. Every attempt has its timeout.
+    private async Task<RegistryEndpoint> PingAndRememberAsync((string Host, bool Insecure) key, RegistryRequestContext context)
+    {
+        try
+        {
+            var endpoint = await PingAsync(context, CancellationToken.None).ConfigureAwait(false);
+            known[key] = endpoint;
+            return endpoint;
+        }
+        finally
+        {
+            // Only this ping is in the table under its key until it is removed here.
+            pinging.TryRemove(key, out _);
+        }
     }
 
     private async Task<RegistryEndpoint> PingAsync(RegistryRequestContext context, CancellationToken cancellationToken)

@@ -49,6 +49,9 @@ internal sealed record RegistryRequestContext
     /// <summary>The repository a cross-repository mount reads from; its pull scope is asked for too.</summary>
     public string? MountFrom { get; init; }
 
+    /// <summary>Retries after 5xx answers, network errors and timeouts; null: the client's setting.</summary>
+    public int? MaxRetries { get; init; }
+
     /// <summary>The token scopes, space-separated (the token request repeats <c>scope=</c> for each).</summary>
     public string Scope => $"repository:{Repository}:{Actions}" + (MountFrom is null ? "" : $" repository:{MountFrom}:pull");
 

@@ -7,15 +7,17 @@ namespace ImageStreams.Registry.Http;
 /// <summary>
 /// Sends again after 5xx answers, network errors and timeouts, with capped exponential backoff (and
 /// jitter, so many importers do not retry in step). Each attempt has its own timeout. 429 is not retried
-/// here: it is reported, and <see cref="RateLimitHandler"/> holds back later requests.
+/// here: it is reported, and <see cref="RateLimitHandler"/> holds back later requests. A request's context may ask for
+/// fewer (or more) retries than the client's setting.
 /// </summary>
 internal sealed class RetryHandler(RegistryClientOptions options, TimeProvider time) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var maxRetries = RegistryRequestContext.Of(request)?.MaxRetries ?? options.MaxRetries;
         for (var attempt = 0; ; attempt++)
         {
-            var last = attempt >= options.MaxRetries;
+            var last = attempt >= maxRetries;
             using var attemptRequest = attempt == 0 ? null : request.Copy();
             using var timeout = new CancellationTokenSource(options.RequestTimeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);

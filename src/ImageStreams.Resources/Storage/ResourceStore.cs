@@ -41,23 +41,27 @@ internal sealed class ResourceStore<T>(
     {
         var labels = LabelSelector.Parse(options?.LabelSelector);
         var fields = FieldSelector.Parse(options?.FieldSelector);
-        var list = await store.ListAsync(Resource, Type.Namespaced ? NullIfEmpty(ns) : null, cancellationToken).ConfigureAwait(false);
-        var items = new List<T>();
-        foreach (var stored in list.Items)
+        // Read one object at a time: the list holds decoded objects only, never their stored text as well.
+        var list = await store.OpenListAsync(Resource, Type.Namespaced ? NullIfEmpty(ns) : null, cancellationToken).ConfigureAwait(false);
+        await using (list.ConfigureAwait(false))
         {
-            var obj = Decode(stored);
-            if (labels.Matches(obj.Metadata.Labels) && fields.Matches(obj.Metadata))
+            var items = new List<T>();
+            while (await list.NextAsync(cancellationToken).ConfigureAwait(false) is { } stored)
             {
-                items.Add(obj);
+                var obj = Decode(stored);
+                if (labels.Matches(obj.Metadata.Labels) && fields.Matches(obj.Metadata))
+                {
+                    items.Add(obj);
+                }
             }
+            return new ResourceList<T>
+            {
+                ApiVersion = Type.GroupVersion,
+                Kind = Type.ListKind,
+                Metadata = new ListMeta { ResourceVersion = Format(list.ResourceVersion) },
+                Items = items,
+            };
         }
-        return new ResourceList<T>
-        {
-            ApiVersion = Type.GroupVersion,
-            Kind = Type.ListKind,
-            Metadata = new ListMeta { ResourceVersion = Format(list.ResourceVersion) },
-            Items = items,
-        };
     }
 
     public async ValueTask<T> CreateAsync(string? ns, T obj, WriteOptions? options = null, CancellationToken cancellationToken = default)
@@ -209,17 +213,24 @@ internal sealed class ResourceStore<T>(
 
         if (since is null)
         {
-            var list = await store.ListAsync(Resource, ns, cancellationToken).ConfigureAwait(false);
-            foreach (var stored in list.Items)
+            // The initial objects are read as they are sent, so a watch of many objects holds one at a time, never the list.
+            var list = await store.OpenListAsync(Resource, ns, cancellationToken).ConfigureAwait(false);
+            await using (list.ConfigureAwait(false))
             {
-                var obj = Decode(stored);
-                if (Matches(obj))
+                while (await list.NextAsync(cancellationToken).ConfigureAwait(false) is { } stored)
                 {
-                    matching.Add(stored.Key.ToString());
-                    yield return new WatchEvent<T>(WatchEvent<T>.Added, obj);
+                    var obj = Decode(stored);
+                    if (Matches(obj))
+                    {
+                        if (filtered)
+                        {
+                            matching.Add(stored.Key.ToString());
+                        }
+                        yield return new WatchEvent<T>(WatchEvent<T>.Added, obj);
+                    }
                 }
+                since = list.ResourceVersion;
             }
-            since = list.ResourceVersion;
             yield return new WatchEvent<T>(WatchEvent<T>.Bookmark, Bookmark(since.Value, initialEventsEnd: true));
         }
 

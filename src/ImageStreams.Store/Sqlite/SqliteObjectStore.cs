@@ -81,6 +81,24 @@ public sealed class SqliteObjectStore : IObjectStore, IEventLog
         return ValueTask.FromResult(lease.Reader.List(resource, ns));
     }
 
+    /// <inheritdoc/>
+    /// <remarks>The cursor holds a read connection and its snapshot until it is disposed.</remarks>
+    public ValueTask<IStoredListCursor> OpenListAsync(string resource, string? ns, CancellationToken cancellationToken = default)
+    {
+        StoreArguments.ValidateResource(resource);
+        cancellationToken.ThrowIfCancellationRequested();
+        var lease = _readers.Rent();
+        try
+        {
+            return ValueTask.FromResult<IStoredListCursor>(new ListCursor(lease, lease.Reader.OpenList(resource, ns)));
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
     public ValueTask<StoredObject> CreateAsync(ObjectKey key, JsonObject obj, CancellationToken cancellationToken = default)
     {
         StoreArguments.ValidateKey(key);
@@ -179,6 +197,31 @@ public sealed class SqliteObjectStore : IObjectStore, IEventLog
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    private sealed class ListCursor(SqliteReaderPool.Lease lease, SqliteReader.ListRows rows) : IStoredListCursor
+    {
+        private bool _disposed;
+
+        public long ResourceVersion => rows.ResourceVersion;
+
+        public ValueTask<StoredObject?> NextAsync(CancellationToken cancellationToken = default)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            return ValueTask.FromResult(rows.Next());
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                rows.Dispose();
+                lease.Dispose();
+            }
+            return ValueTask.CompletedTask;
         }
     }
 

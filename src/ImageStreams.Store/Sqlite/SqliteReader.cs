@@ -40,10 +40,22 @@ internal sealed class SqliteReader : IDisposable
     {
         SqliteDatabase.BindKey(_get, key);
         using var reader = _get.ExecuteReader();
-        return reader.Read() ? new StoredObject(key, reader.GetInt64(0), ObjectJson.Parse(reader.GetString(1))) : null;
+        return reader.Read() ? new StoredObject(key, reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) : null;
     }
 
     public StoredList List(string resource, string? ns)
+    {
+        using var rows = OpenList(resource, ns);
+        var items = new List<StoredObject>();
+        while (rows.Next() is { } item)
+        {
+            items.Add(item);
+        }
+        return new StoredList(rows.ResourceVersion, items);
+    }
+
+    /// <summary>Starts reading a list: one snapshot for the version and the items, so a watch from that version then misses nothing.</summary>
+    public ListRows OpenList(string resource, string? ns)
     {
         var command = ns is null ? _list : _listNamespace;
         command.Parameters[0].Value = resource;
@@ -51,22 +63,49 @@ internal sealed class SqliteReader : IDisposable
         {
             command.Parameters[1].Value = ns;
         }
-
-        // One snapshot for the version and the items: a watch from that version then misses nothing.
-        using var transaction = _connection.BeginTransaction(deferred: true);
-        var (resourceVersion, _) = ReadState(transaction);
-        command.Transaction = transaction;
-        var items = new List<StoredObject>();
-        using (var reader = command.ExecuteReader())
+        var transaction = _connection.BeginTransaction(deferred: true);
+        try
         {
-            while (reader.Read())
-            {
-                var key = new ObjectKey(resource, reader.GetString(0), reader.GetString(1));
-                items.Add(new StoredObject(key, reader.GetInt64(2), reader.GetFieldValue<byte[]>(3)));
-            }
+            var (resourceVersion, _) = ReadState(transaction);
+            command.Transaction = transaction;
+            return new ListRows(resource, resourceVersion, transaction, command.ExecuteReader());
         }
-        transaction.Commit();
-        return new StoredList(resourceVersion, items);
+        catch
+        {
+            transaction.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The rows of a list, read as they are asked for; disposing ends the snapshot.</summary>
+    internal sealed class ListRows(string resource, long resourceVersion, SqliteTransaction transaction, SqliteDataReader reader) : IDisposable
+    {
+        private string _namespace = "";
+
+        public long ResourceVersion { get; } = resourceVersion;
+
+        public StoredObject? Next()
+        {
+            if (!reader.Read())
+            {
+                return null;
+            }
+            // Rows come in namespace order: consecutive objects share one namespace string.
+            var ns = reader.GetString(0);
+            if (ns == _namespace)
+            {
+                ns = _namespace;
+            }
+            _namespace = ns;
+            var key = new ObjectKey(resource, ns, reader.GetString(1));
+            return new StoredObject(key, reader.GetInt64(2), reader.GetFieldValue<byte[]>(3));
+        }
+
+        public void Dispose()
+        {
+            reader.Dispose();
+            transaction.Dispose();
+        }
     }
 
     public EventLogPage ReadEvents(long afterResourceVersion, WatchFilter filter, int limit)

@@ -100,6 +100,32 @@ public sealed class ImportScheduleTests : IDisposable
 
     public void Dispose() => metrics.Dispose();
 
+    [Fact]
+    public void TagsOfManyStreams_KeepOneCopyOfEqualStrings()
+    {
+        var schedule = Schedule(new ScheduledImportOptions { Interval = TimeSpan.FromSeconds(1) });
+        // Every sync reads its stream anew: equal values arrive as strings of their own.
+        for (var i = 0; i < 3; i++)
+        {
+            schedule.Sync(Copy("ns"), $"s{i}", [new ScheduledTag(Copy("latest"), Copy("registry.example/app:1"), "registry.example", false, Copy("sha256:a"), false, false)]);
+        }
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        var started = new List<TagCheck>();
+        schedule.Dispatch(started);
+
+        Assert.Equal(["s0", "s1", "s2"], started.Select(c => c.Stream).Order());
+        Assert.All(started, c =>
+        {
+            Assert.Same(started[0].Namespace, c.Namespace);
+            Assert.Same(started[0].Tag, c.Tag);
+            Assert.Same(started[0].From, c.From);
+            Assert.Same(started[0].ImageDigest, c.ImageDigest);
+        });
+    }
+
+    private static string Copy(string value) => new(value.AsSpan());
+
     private ImportSchedule Schedule(ScheduledImportOptions options) => new(options, clock, metrics);
 
     private static List<ScheduledTag> Tags(int count, string registry) =>

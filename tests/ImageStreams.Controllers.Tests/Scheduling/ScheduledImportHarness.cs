@@ -142,7 +142,8 @@ internal sealed class ScheduledImportHarness : IAsyncDisposable
 
     private void Build()
     {
-        client = new RegistryClient(new RegistryClientOptions { MaxRetries = 0, UserAgent = "imagestreams-tests/1.0" }, Clock);
+        // Retries on, as the server's client has them (without waits, on the hand-driven clock): a check must ask for none.
+        client = new RegistryClient(new RegistryClientOptions { MaxRetries = 3, InitialBackoff = TimeSpan.Zero, MaxBackoff = TimeSpan.Zero, UserAgent = "imagestreams-tests/1.0" }, Clock);
         var inspector = new ImageInspector(client);
         metrics = new ScheduledImportMetrics();
         Schedule = new ImportSchedule(Options, Clock, metrics);

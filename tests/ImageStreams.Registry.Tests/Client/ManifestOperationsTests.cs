@@ -50,6 +50,42 @@ public class ManifestOperationsTests
     }
 
     [Fact]
+    public async Task ConcurrentFirstRequests_ToOneRegistry_PingItOnce()
+    {
+        await using var peer = await RegistryWithImages.StartAsync();
+        var pushed = await peer.PushImageAsync("team/app:v1");
+        await using var proxy = await ScriptedHttpServer.StartAsync(upstream: peer.Registry.BaseUri);
+        // A slow ping, so every request arrives while it is under way.
+        proxy.Script("GET", "/v2/", ScriptedResponse.Forwarded with { Delay = TimeSpan.FromMilliseconds(300) });
+        using var client = TestClients.Create();
+        var reference = ImageReference.Parse($"{proxy.Authority}/team/app:v1");
+
+        var heads = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.Manifests.HeadAsync(reference, RegistryAccess.Anonymous)));
+
+        Assert.Equal(1, proxy.CountRequests("GET", "/v2/"));
+        Assert.Equal(8, proxy.CountRequests("HEAD", "/v2/team/app/manifests/v1"));
+        var digest = await TestImages.ManifestDigestAsync(pushed);
+        Assert.All(heads, h => Assert.Equal(digest, h.Digest.ToString()));
+    }
+
+    [Fact]
+    public async Task AFailedPing_IsNotRemembered_TheNextRequestPingsAgain()
+    {
+        await using var peer = await RegistryWithImages.StartAsync();
+        await peer.PushImageAsync("team/app:v1");
+        await using var proxy = await ScriptedHttpServer.StartAsync(upstream: peer.Registry.BaseUri);
+        proxy.Script("GET", "/v2/", ScriptedResponse.WithStatus(503), ScriptedResponse.Forwarded);
+        using var client = TestClients.Create();
+        var reference = ImageReference.Parse($"{proxy.Authority}/team/app:v1");
+        var once = new RegistryAccess { MaxRetries = 0 };
+
+        await TestClients.FailsWith(RegistryErrorReason.ServerError, () => client.Manifests.HeadAsync(reference, once));
+        await client.Manifests.HeadAsync(reference, once);
+
+        Assert.Equal(["GET /v2/", "GET /v2/", "HEAD /v2/team/app/manifests/v1"], proxy.Requests.Select(r => $"{r.Method} {r.Path}"));
+    }
+
+    [Fact]
     public async Task GetAsync_ByDigest_ReturnsTheVerifiedManifest()
     {
         await using var peer = await RegistryWithImages.StartAsync();

@@ -39,6 +39,26 @@ public class RetryTests
     }
 
     [Fact]
+    public async Task ACallAskingForNoRetries_SendsAFailingRequestOnce_AndOthersStillRetry()
+    {
+        await using var server = await ScriptedHttpServer.StartAsync();
+        server.Script("GET", ManifestPath, ScriptedResponse.WithStatus(503));
+        using var client = TestClients.Create(o => o.MaxRetries = 3);
+
+        var error = await TestClients.FailsWith(RegistryErrorReason.ServerError,
+            () => client.Manifests.HeadAsync(Reference(server), new RegistryAccess { MaxRetries = 0 }));
+        Assert.True(error.Transient);
+        Assert.Equal(1, server.CountRequests("HEAD", ManifestPath));
+
+        await TestClients.FailsWith(RegistryErrorReason.ServerError, () => client.Manifests.HeadAsync(Reference(server), RegistryAccess.Anonymous));
+        Assert.Equal(1 + 4, server.CountRequests("HEAD", ManifestPath));
+    }
+
+    [Fact]
+    public void ANegativeRetryCount_IsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RegistryAccess { MaxRetries = -1 });
+
+    [Fact]
     public async Task DroppedConnection_ThenSuccess_IsRetried()
     {
         await using var server = await ScriptedHttpServer.StartAsync();
