@@ -14,7 +14,9 @@ using ImageStreams.Server.Scheduling;
 using ImageStreams.Server.Hosting;
 using ImageStreams.Server.Security;
 using ImageStreams.Store;
+using ImageStreams.Store.Encryption;
 using ImageStreams.Store.Sqlite;
+using ImageStreams.Model.Meta;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -58,13 +60,20 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             throw new ArgumentException($"--listen must be host:port (got \"{options.Listen}\")");
         }
         Directory.CreateDirectory(options.DataDir);
-        var store = await SqliteObjectStore.OpenAsync(
+        var sqlite = await SqliteObjectStore.OpenAsync(
             Path.Combine(options.DataDir, SqliteObjectStore.DefaultFileName),
             new SqliteStoreOptions { WatchHistory = options.WatchHistory },
             cancellationToken).ConfigureAwait(false);
+        IObjectStore store = sqlite;
         WebApplication? app = null;
         try
         {
+            // Secrets are encrypted at rest with a key kept beside the database (made on first start, owner-only).
+            var encrypting = new EncryptingObjectStore(
+                sqlite, EncryptionKey.LoadOrCreate(Path.Combine(options.DataDir, EncryptionKey.DefaultFileName)),
+                [ResourceTypes.Secrets.GroupResource.ToString()]);
+            store = encrypting;
+            await encrypting.EncryptStoredAsync(cancellationToken).ConfigureAwait(false);
             var registryHost = new ServerRegistryHost(options);
             app = Build(options, listen, store, registryHost);
             await app.Services.GetRequiredService<ResourceSet>().InitializeAsync(cancellationToken).ConfigureAwait(false);
