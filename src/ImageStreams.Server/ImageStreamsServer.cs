@@ -163,7 +163,11 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         builder.Services.AddImageStreamsResources();
         builder.Services.AddImageStreamsControllers(
             new ImportOptions { MaxRepositoryTags = options.MaxRepositoryTags },
-            new RegistryClientOptions { CaBundlePath = string.IsNullOrEmpty(options.RegistryCaBundle) ? null : options.RegistryCaBundle },
+            new RegistryClientOptions
+            {
+                CaBundlePath = string.IsNullOrEmpty(options.RegistryCaBundle) ? null : options.RegistryCaBundle,
+                AccessPolicy = options.AccessPolicy(),
+            },
             new ImageInspectorOptions { DefaultPlatform = string.IsNullOrEmpty(options.ImportPlatform) ? null : Platform.Parse(options.ImportPlatform) },
             options.ScheduledImport);
         builder.Services.AddImageStreamsApi();

@@ -1,4 +1,5 @@
 using ImageStreams.Controllers.Scheduling;
+using ImageStreams.Registry.Policy;
 
 namespace ImageStreams.Server;
 
@@ -45,6 +46,26 @@ public sealed record ServerOptions
 
     /// <summary>Minutes an upload may stay untouched before the registry deletes it as abandoned.</summary>
     public int RegistryUploadExpiryMinutes { get; init; } = 60;
+
+    /// <summary>
+    /// Registries images may be imported (and pulled through) from, comma separated <c>host[:port][/path]</c> with
+    /// <c>*.example.com</c> wildcards, as OpenShift's allowedRegistriesForImport; empty allows every registry not blocked.
+    /// </summary>
+    public string? AllowedRegistriesForImport { get; init; }
+
+    /// <summary>Registries never reached, as OpenShift's blockedRegistries: not for imports, token realms or redirects.</summary>
+    public string? BlockedRegistries { get; init; }
+
+    /// <summary>Registries besides loopback that may be imported from with the insecure flag (plain HTTP, unverified TLS).</summary>
+    public string? InsecureRegistries { get; init; }
+
+    /// <summary>The access policy the three lists above make.</summary>
+    public RegistryAccessPolicy AccessPolicy() => new()
+    {
+        Allowed = RegistryPattern.ParseList(AllowedRegistriesForImport),
+        Blocked = RegistryPattern.ParseList(BlockedRegistries),
+        Insecure = RegistryPattern.ParseList(InsecureRegistries),
+    };
 
     /// <summary>Scheduled import of tags with <c>importPolicy.scheduled</c>: interval, limits, backoff.</summary>
     public ScheduledImportOptions ScheduledImport { get; init; } = new();
@@ -96,6 +117,17 @@ public sealed record ServerOptions
         if (RegistryUploadExpiryMinutes < 1)
         {
             throw new ArgumentException("--registry-upload-expiry-minutes must be at least 1");
+        }
+        foreach (var (flag, value) in new[] { ("--allowed-registries-for-import", AllowedRegistriesForImport), ("--blocked-registries", BlockedRegistries), ("--insecure-registries", InsecureRegistries) })
+        {
+            try
+            {
+                RegistryPattern.ParseList(value);
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException($"{flag}: {e.Message}", e);
+            }
         }
         if (RegistryHostname is { Length: > 0 } host && (host.Contains('/', StringComparison.Ordinal) || host.Contains(' ', StringComparison.Ordinal)))
         {

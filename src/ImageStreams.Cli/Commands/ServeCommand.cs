@@ -63,6 +63,18 @@ internal static class ServeCommand
             Description = "Minutes an upload may stay untouched before the registry deletes it as abandoned",
             DefaultValueFactory = _ => defaults.RegistryUploadExpiryMinutes,
         };
+        var allowedRegistries = new Option<string?>("--allowed-registries-for-import")
+        {
+            Description = "Registries images may come from, comma separated host[:port][/path], *.example.com for subdomains (default: all not blocked)",
+        };
+        var blockedRegistries = new Option<string?>("--blocked-registries")
+        {
+            Description = "Registries never reached, not even through a token realm or a redirect (comma separated host[:port][/path])",
+        };
+        var insecureRegistries = new Option<string?>("--insecure-registries")
+        {
+            Description = "Registries besides loopback that imports marked insecure may reach over plain HTTP or unverified TLS",
+        };
         var schedule = defaults.ScheduledImport;
         var scheduledInterval = DurationOption("--scheduled-import-interval",
             "How often each scheduled tag is checked, such as 15m, 1h or 2s (at least 1s)", schedule.Interval);
@@ -100,11 +112,14 @@ internal static class ServeCommand
 
               # Serve on all interfaces, data elsewhere, and name the registry as clients reach it
               isctl serve --listen 0.0.0.0:8080 --data-dir /var/lib/imagestreams --registry-hostname registry.example.com:8080
+
+              # Import only from Red Hat's and the company's registries, never from one internal host
+              isctl serve --allowed-registries-for-import=registry.redhat.io,*.corp.example.com --blocked-registries=build.corp.example.com
             """)
         {
             listen, dataDir, maxRequestBytes, registryHostname, watchHistory, maxRepositoryTags, importPlatform, registryCaBundle,
             scheduledInterval, disableScheduled, scheduledPerMinute, scheduledConcurrency, registryConcurrency, registryRate, backoff, maxBackoff,
-            registryMaxManifestBytes, registryMaxUploads, registryUploadExpiry,
+            registryMaxManifestBytes, registryMaxUploads, registryUploadExpiry, allowedRegistries, blockedRegistries, insecureRegistries,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -132,6 +147,9 @@ internal static class ServeCommand
                 RegistryMaxManifestBytes = parse.GetValue(registryMaxManifestBytes),
                 RegistryMaxUploads = parse.GetValue(registryMaxUploads),
                 RegistryUploadExpiryMinutes = parse.GetValue(registryUploadExpiry),
+                AllowedRegistriesForImport = parse.GetValue(allowedRegistries),
+                BlockedRegistries = parse.GetValue(blockedRegistries),
+                InsecureRegistries = parse.GetValue(insecureRegistries),
             };
             return await RunAsync(host, options, cancellationToken);
         });
