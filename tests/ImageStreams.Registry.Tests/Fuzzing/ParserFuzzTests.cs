@@ -37,7 +37,7 @@ public class ParserFuzzTests
     [Fact]
     public void ReferenceParser_AcceptsOrRefusesEveryInputWithAFormatError()
     {
-        var fuzz = new Mutator(20261121);
+        var fuzz = Mutator.Seeded(20261121);
         var accepted = 0;
         fuzz.Run(20_000, Budget, _ =>
         {
@@ -64,7 +64,7 @@ public class ParserFuzzTests
     [Fact]
     public void DigestParser_AcceptsOrRefusesEveryInputWithAMessage()
     {
-        var fuzz = new Mutator(7);
+        var fuzz = Mutator.Seeded(7);
         fuzz.Run(20_000, Budget, _ =>
         {
             var input = fuzz.Mutate(fuzz.Pick([Digest1, "sha512:" + new string('c', 128)]));
@@ -82,7 +82,7 @@ public class ParserFuzzTests
     [Fact]
     public void ManifestParser_AcceptsOrRefusesEveryMutationWithAnInvalidManifestError()
     {
-        var fuzz = new Mutator(42);
+        var fuzz = Mutator.Seeded(42);
         var refused = 0;
         fuzz.Run(20_000, Budget, i =>
         {
@@ -115,7 +115,7 @@ public class ParserFuzzTests
         const string config = """{"architecture":"amd64","os":"linux","created":"2024-01-02T03:04:05Z","author":"a","config":{"Cmd":["/bin/sh"],"Env":["A=b"],"Labels":{"k":"v"},"ExposedPorts":{"80/tcp":{}},"User":"1000"},"rootfs":{"type":"layers","diff_ids":[]},"history":[{"created_by":"x"}]}""";
         var manifest = (Schema2Manifest)ManifestParser.Parse(Encoding.UTF8.GetBytes(Manifests[0].Json), MediaTypes.OciManifest);
         var repository = ImageReference.Parse("quay.io/team/app:v1");
-        var fuzz = new Mutator(99);
+        var fuzz = Mutator.Seeded(99);
         fuzz.Run(20_000, Budget, i =>
         {
             var text = i % 2 == 0 ? fuzz.Mutate(config) : fuzz.MutateJson(JsonNode.Parse(config))?.ToJsonString() ?? "null";

@@ -19,6 +19,10 @@ public sealed class Mutator(int seed)
         "localhost:0", "x" + new string('y', 300), "%2e%2e", "\u202e", "A", "latest", "*", "{{", "'", "\"",
     ];
 
+    /// <summary>The seed in <c>IMAGESTREAMS_FUZZ_SEED</c> (to explore or replay), else <paramref name="fixedSeed"/>.</summary>
+    public static Mutator Seeded(int fixedSeed) =>
+        new(int.TryParse(Environment.GetEnvironmentVariable("IMAGESTREAMS_FUZZ_SEED"), out var chosen) ? chosen : fixedSeed);
+
     public Random Random { get; } = new(seed);
 
     public int Seed { get; } = seed;
