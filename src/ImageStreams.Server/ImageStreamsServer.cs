@@ -24,6 +24,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace ImageStreams.Server;
 
@@ -146,11 +147,9 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
         });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss ";
-        });
+        // One line per entry with control characters escaped: user input in a message cannot forge further lines.
+        builder.Logging.AddConsole(console => console.FormatterName = EscapingConsoleFormatter.Name)
+            .AddConsoleFormatter<EscapingConsoleFormatter, ConsoleFormatterOptions>();
         // Concise by default: the server's own messages, and only warnings from the framework (no per-request lines).
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
