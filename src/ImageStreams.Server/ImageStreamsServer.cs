@@ -176,6 +176,7 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         {
             RootDirectory = Path.Combine(options.DataDir, "registry"),
             MaxManifestBytes = options.RegistryMaxManifestBytes,
+            MaxBlobBytes = options.RegistryMaxBlobBytes,
             MaxOpenUploads = options.RegistryMaxUploads,
             UploadExpiry = TimeSpan.FromMinutes(options.RegistryUploadExpiryMinutes),
         });

@@ -41,6 +41,9 @@ public sealed record ServerOptions
     /// <summary>Largest manifest the registry accepts on push, in bytes.</summary>
     public long RegistryMaxManifestBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>Largest blob (layer) the registry accepts on push, in bytes; 0 for no limit.</summary>
+    public long RegistryMaxBlobBytes { get; init; }
+
     /// <summary>Blob uploads the registry keeps open at once; one more is refused with TOOMANYREQUESTS until one ends.</summary>
     public int RegistryMaxUploads { get; init; } = 256;
 
@@ -109,6 +112,10 @@ public sealed record ServerOptions
         if (RegistryMaxManifestBytes < 1024)
         {
             throw new ArgumentException("--registry-max-manifest-bytes must be at least 1024");
+        }
+        if (RegistryMaxBlobBytes < 0)
+        {
+            throw new ArgumentException("--registry-max-blob-bytes must be 0 (no limit) or more");
         }
         if (RegistryMaxUploads < 1)
         {

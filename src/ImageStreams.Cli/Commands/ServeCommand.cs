@@ -53,6 +53,11 @@ internal static class ServeCommand
             Description = "Largest manifest the registry accepts on push, in bytes",
             DefaultValueFactory = _ => defaults.RegistryMaxManifestBytes,
         };
+        var registryMaxBlobBytes = new Option<long>("--registry-max-blob-bytes")
+        {
+            Description = "Largest blob (layer) the registry accepts on push, in bytes (0: no limit)",
+            DefaultValueFactory = _ => defaults.RegistryMaxBlobBytes,
+        };
         var registryMaxUploads = new Option<int>("--registry-max-uploads")
         {
             Description = "Blob uploads the registry keeps open at once; more are refused with TOOMANYREQUESTS",
@@ -119,7 +124,7 @@ internal static class ServeCommand
         {
             listen, dataDir, maxRequestBytes, registryHostname, watchHistory, maxRepositoryTags, importPlatform, registryCaBundle,
             scheduledInterval, disableScheduled, scheduledPerMinute, scheduledConcurrency, registryConcurrency, registryRate, backoff, maxBackoff,
-            registryMaxManifestBytes, registryMaxUploads, registryUploadExpiry, allowedRegistries, blockedRegistries, insecureRegistries,
+            registryMaxManifestBytes, registryMaxBlobBytes, registryMaxUploads, registryUploadExpiry, allowedRegistries, blockedRegistries, insecureRegistries,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -145,6 +150,7 @@ internal static class ServeCommand
                     MaxBackoff = parse.GetValue(maxBackoff),
                 },
                 RegistryMaxManifestBytes = parse.GetValue(registryMaxManifestBytes),
+                RegistryMaxBlobBytes = parse.GetValue(registryMaxBlobBytes),
                 RegistryMaxUploads = parse.GetValue(registryMaxUploads),
                 RegistryUploadExpiryMinutes = parse.GetValue(registryUploadExpiry),
                 AllowedRegistriesForImport = parse.GetValue(allowedRegistries),
