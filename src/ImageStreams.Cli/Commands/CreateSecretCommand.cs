@@ -37,7 +37,7 @@ internal static class CreateSecretCommand
         var name = NameArgument();
         var server = new Option<string>("--docker-server")
         {
-            Description = "The registry, as images name it: host[:port] or host[:port]/path (default docker.io)",
+            Description = "The registry, as images name it: host[:port] or host[:port]/path (the default is Docker Hub)",
             DefaultValueFactory = _ => "https://index.docker.io/v1/",
         };
         var username = new Option<string>("--docker-username") { Description = "User name for the registry", Required = true };
