@@ -26,6 +26,7 @@ public static class ControllersServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(importOptions);
         services.AddMetrics();
+        services.TryAddSingleton(registryOptions.AccessPolicy);
         services.TryAddSingleton<IRegistryClient>(sp => new RegistryClient(registryOptions, sp.GetRequiredService<TimeProvider>(), sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<IImageInspector>(sp => new ImageInspector(sp.GetRequiredService<IRegistryClient>(), inspectorOptions));
         services.TryAddSingleton<ImageStreamImporter>();

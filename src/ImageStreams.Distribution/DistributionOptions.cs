@@ -9,6 +9,9 @@ public sealed class DistributionOptions
     /// <summary>Larger manifests are refused on push. Default 4 MiB, the limit registries and clients apply.</summary>
     public long MaxManifestBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Larger blobs are refused while they are uploaded (413 SIZE_INVALID); 0 for no limit. Default 0.</summary>
+    public long MaxBlobBytes { get; set; }
+
     /// <summary>Image configs larger than this are not read for an image's metadata (the push still succeeds). Default 8 MiB.</summary>
     public long MaxConfigBytes { get; set; } = 8 * 1024 * 1024;
 
@@ -36,6 +39,7 @@ public sealed class DistributionOptions
     {
         Require(!string.IsNullOrWhiteSpace(RootDirectory), nameof(RootDirectory), "must name a directory");
         Require(MaxManifestBytes >= 1024, nameof(MaxManifestBytes), "must be at least 1024");
+        Require(MaxBlobBytes >= 0, nameof(MaxBlobBytes), "must be 0 (no limit) or more");
         Require(MaxConfigBytes >= 1024, nameof(MaxConfigBytes), "must be at least 1024");
         Require(MaxOpenUploads >= 1, nameof(MaxOpenUploads), "must be at least 1");
         Require(UploadExpiry >= TimeSpan.FromSeconds(1), nameof(UploadExpiry), "must be at least 1 second");

@@ -13,7 +13,13 @@ namespace ImageStreams.Resources;
 /// </summary>
 public static class ResourceBodies
 {
-    private static readonly JsonSerializerOptions StrictOptions = new(ResourceJson.Options)
+    // A null where the model has no null (an "image": null of a mapping) is refused here, not met later as a crash.
+    private static readonly JsonSerializerOptions LenientOptions = new(ResourceJson.Options)
+    {
+        RespectNullableAnnotations = true,
+    };
+
+    private static readonly JsonSerializerOptions StrictOptions = new(LenientOptions)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
@@ -38,6 +44,10 @@ public static class ResourceBodies
         {
             throw ApiErrors.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({type.Kind}) of {type.GroupResource}");
         }
+        if (NullListItem(body, "") is { } nullItem)
+        {
+            throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: a list item is null (at {nullItem})");
+        }
         if (strict && body["metadata"] is JsonObject metadata && UnkeptMetadata.Any(metadata.ContainsKey))
         {
             body = (JsonObject)body.DeepClone();
@@ -48,7 +58,7 @@ public static class ResourceBodies
         }
         try
         {
-            return body.Deserialize<T>(strict ? StrictOptions : ResourceJson.Options) ?? throw new JsonException("the object is null");
+            return body.Deserialize<T>(strict ? StrictOptions : LenientOptions) ?? throw new JsonException("the object is null");
         }
         catch (JsonException e) when (strict && e.Message.Contains("could not be mapped", StringComparison.Ordinal))
         {
@@ -59,6 +69,37 @@ public static class ResourceBodies
             var where = e is JsonException { Path: { Length: > 1 } } je ? $" (at {FieldPath(je)})" : "";
             throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {FirstLine(e.Message)}{where}");
         }
+    }
+
+    /// <summary>The path of the first null item of a list in <paramref name="node"/>, or null; the model has no list that may hold one.</summary>
+    private static string? NullListItem(JsonNode? node, string path)
+    {
+        var pending = new Stack<(JsonNode? Node, string Path)>();
+        pending.Push((node, path));
+        while (pending.Count > 0)
+        {
+            var (current, at) = pending.Pop();
+            switch (current)
+            {
+                case JsonObject obj:
+                    foreach (var (name, child) in obj)
+                    {
+                        pending.Push((child, at.Length == 0 ? name : $"{at}.{name}"));
+                    }
+                    break;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        if (array[i] is null)
+                        {
+                            return $"{at}[{i}]";
+                        }
+                        pending.Push((array[i], $"{at}[{i}]"));
+                    }
+                    break;
+            }
+        }
+        return null;
     }
 
     private static string FieldPath(JsonException e) => e.Path is { } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : e.Path ?? "";

@@ -16,7 +16,9 @@ using ImageStreams.Server.Scheduling;
 using ImageStreams.Server.Hosting;
 using ImageStreams.Server.Security;
 using ImageStreams.Store;
+using ImageStreams.Store.Encryption;
 using ImageStreams.Store.Sqlite;
+using ImageStreams.Model.Meta;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -24,6 +26,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace ImageStreams.Server;
 
@@ -71,13 +74,20 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             throw new ArgumentException($"--listen must be host:port (got \"{options.Listen}\")");
         }
         Directory.CreateDirectory(options.DataDir);
-        var store = await SqliteObjectStore.OpenAsync(
+        var sqlite = await SqliteObjectStore.OpenAsync(
             Path.Combine(options.DataDir, SqliteObjectStore.DefaultFileName),
             new SqliteStoreOptions { WatchHistory = options.WatchHistory },
             cancellationToken).ConfigureAwait(false);
+        IObjectStore store = sqlite;
         WebApplication? app = null;
         try
         {
+            // Secrets are encrypted at rest with a key kept beside the database (made on first start, owner-only).
+            var encrypting = new EncryptingObjectStore(
+                sqlite, EncryptionKey.LoadOrCreate(Path.Combine(options.DataDir, EncryptionKey.DefaultFileName)),
+                [ResourceTypes.Secrets.GroupResource.ToString()]);
+            store = encrypting;
+            await encrypting.EncryptStoredAsync(cancellationToken).ConfigureAwait(false);
             var registryHost = new ServerRegistryHost(options);
             var certificate = ServerCertificate.Load(options, listen);
             app = Build(options, listen, store, registryHost, certificate?.Certificate);
@@ -165,11 +175,9 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
         });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss ";
-        });
+        // One line per entry with control characters escaped: user input in a message cannot forge further lines.
+        builder.Logging.AddConsole(console => console.FormatterName = EscapingConsoleFormatter.Name)
+            .AddConsoleFormatter<EscapingConsoleFormatter, ConsoleFormatterOptions>();
         // Concise by default: the server's own messages, and only warnings from the framework (no per-request lines).
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
@@ -182,7 +190,11 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         builder.Services.AddImageStreamsResources();
         builder.Services.AddImageStreamsControllers(
             new ImportOptions { MaxRepositoryTags = options.MaxRepositoryTags },
-            new RegistryClientOptions { CaBundlePath = string.IsNullOrEmpty(options.RegistryCaBundle) ? null : options.RegistryCaBundle },
+            new RegistryClientOptions
+            {
+                CaBundlePath = string.IsNullOrEmpty(options.RegistryCaBundle) ? null : options.RegistryCaBundle,
+                AccessPolicy = options.AccessPolicy(),
+            },
             new ImageInspectorOptions { DefaultPlatform = string.IsNullOrEmpty(options.ImportPlatform) ? null : Platform.Parse(options.ImportPlatform) },
             options.ScheduledImport);
         builder.Services.AddImageStreamsSecurity(options);
@@ -192,6 +204,7 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         {
             RootDirectory = Path.Combine(options.DataDir, "registry"),
             MaxManifestBytes = options.RegistryMaxManifestBytes,
+            MaxBlobBytes = options.RegistryMaxBlobBytes,
             MaxOpenUploads = options.RegistryMaxUploads,
             UploadExpiry = TimeSpan.FromMinutes(options.RegistryUploadExpiryMinutes),
             TokenRealmPath = TokenEndpoint.Path,

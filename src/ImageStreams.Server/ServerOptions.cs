@@ -1,4 +1,5 @@
 using ImageStreams.Controllers.Scheduling;
+using ImageStreams.Registry.Policy;
 
 namespace ImageStreams.Server;
 
@@ -40,6 +41,9 @@ public sealed record ServerOptions
     /// <summary>Largest manifest the registry accepts on push, in bytes.</summary>
     public long RegistryMaxManifestBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>Largest blob (layer) the registry accepts on push, in bytes; 0 for no limit.</summary>
+    public long RegistryMaxBlobBytes { get; init; }
+
     /// <summary>Blob uploads the registry keeps open at once; one more is refused with TOOMANYREQUESTS until one ends.</summary>
     public int RegistryMaxUploads { get; init; } = 256;
 
@@ -66,6 +70,26 @@ public sealed record ServerOptions
     /// certificate in the data directory. kubectl sends tokens over HTTPS only. Default false.
     /// </summary>
     public bool Tls { get; init; }
+
+    /// <summary>
+    /// Registries images may be imported (and pulled through) from, comma separated <c>host[:port][/path]</c> with
+    /// <c>*.example.com</c> wildcards, as OpenShift's allowedRegistriesForImport; empty allows every registry not blocked.
+    /// </summary>
+    public string? AllowedRegistriesForImport { get; init; }
+
+    /// <summary>Registries never reached, as OpenShift's blockedRegistries: not for imports, token realms or redirects.</summary>
+    public string? BlockedRegistries { get; init; }
+
+    /// <summary>Registries besides loopback that may be imported from with the insecure flag (plain HTTP, unverified TLS).</summary>
+    public string? InsecureRegistries { get; init; }
+
+    /// <summary>The access policy the three lists above make.</summary>
+    public RegistryAccessPolicy AccessPolicy() => new()
+    {
+        Allowed = RegistryPattern.ParseList(AllowedRegistriesForImport),
+        Blocked = RegistryPattern.ParseList(BlockedRegistries),
+        Insecure = RegistryPattern.ParseList(InsecureRegistries),
+    };
 
     /// <summary>Scheduled import of tags with <c>importPolicy.scheduled</c>: interval, limits, backoff.</summary>
     public ScheduledImportOptions ScheduledImport { get; init; } = new();
@@ -110,6 +134,10 @@ public sealed record ServerOptions
         {
             throw new ArgumentException("--registry-max-manifest-bytes must be at least 1024");
         }
+        if (RegistryMaxBlobBytes < 0)
+        {
+            throw new ArgumentException("--registry-max-blob-bytes must be 0 (no limit) or more");
+        }
         if (RegistryMaxUploads < 1)
         {
             throw new ArgumentException("--registry-max-uploads must be at least 1");
@@ -135,6 +163,17 @@ public sealed record ServerOptions
             if (file is { Length: > 0 } && !File.Exists(file))
             {
                 throw new ArgumentException($"{flag}: no file \"{file}\"");
+            }
+        }
+        foreach (var (flag, value) in new[] { ("--allowed-registries-for-import", AllowedRegistriesForImport), ("--blocked-registries", BlockedRegistries), ("--insecure-registries", InsecureRegistries) })
+        {
+            try
+            {
+                RegistryPattern.ParseList(value);
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException($"{flag}: {e.Message}", e);
             }
         }
         if (RegistryHostname is { Length: > 0 } host && (host.Contains('/', StringComparison.Ordinal) || host.Contains(' ', StringComparison.Ordinal)))

@@ -23,10 +23,14 @@ internal static class CreateCommand
 
               # Create from standard input into namespace team-a
               isctl create -n team-a -f - < rhel7.yaml
+
+              # Registry credentials for the imports of the current namespace
+              isctl create secret docker-registry quay --docker-server=quay.io --docker-username=robot --docker-password=TOKEN
             """)
         {
             files, output,
         };
+        command.Subcommands.Add(CreateSecretCommand.Create(host));
         command.SetContextAction(host, (context, parse, cancellationToken) =>
             RunAsync(context, parse.GetValue(files) ?? [], parse.GetValue(output), cancellationToken));
         return command;

@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Json.Nodes;
 using ImageStreams.Cli.Api;
 using ImageStreams.Cli.Printers;
 using ImageStreams.Cli.Resources;
+using ImageStreams.Model.Core;
 using ImageStreams.Model.Image;
 using ImageStreams.Model.Meta;
 
@@ -144,10 +146,36 @@ internal static class DescribeCommand
         {
             return ImageDescriber.Describe(ObjectPrinter.As<Image>(obj), null, now);
         }
+        if (type == ResourceTypes.Secrets)
+        {
+            return DescribeSecret(ObjectPrinter.As<Secret>(obj));
+        }
         using var text = new StringWriter();
         ObjectPrinter.Write(text, ObjectPrinter.WithTypeMeta(type, obj), OutputFormats.Yaml);
         return text.ToString();
     }
+
+    /// <summary>A secret as kubectl describes it: the size of each value, never the value.</summary>
+    private static string DescribeSecret(Secret secret)
+    {
+        var text = new StringBuilder();
+        text.Append($"Name:         {secret.Metadata.Name}\n");
+        text.Append($"Namespace:    {secret.Metadata.Namespace}\n");
+        text.Append($"Labels:       {Pairs(secret.Metadata.Labels)}\n");
+        text.Append($"Annotations:  {Pairs(secret.Metadata.Annotations?.Where(a => a.Key != LastAppliedAnnotation).ToDictionary())}\n");
+        text.Append($"\nType:  {secret.Type}\n\nData\n====\n");
+        foreach (var (key, value) in (secret.Data ?? new Dictionary<string, string>()).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var size = value.Length * 3 / 4 - (value.EndsWith("==", StringComparison.Ordinal) ? 2 : value.EndsWith('=') ? 1 : 0);
+            text.Append($"{key}:  {size} bytes\n");
+        }
+        return text.ToString();
+    }
+
+    private const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+    private static string Pairs(IReadOnlyDictionary<string, string>? pairs) =>
+        pairs is not { Count: > 0 } ? "<none>" : string.Join("\n              ", pairs.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
 
     /// <summary>The image a tag points at, named by the tag (as import-image names it); a tag without one yet is an error that says why.</summary>
     private static string DescribeTag(ImageStreamTag tag, DateTimeOffset now)

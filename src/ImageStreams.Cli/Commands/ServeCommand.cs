@@ -54,6 +54,11 @@ internal static class ServeCommand
             Description = "Largest manifest the registry accepts on push, in bytes",
             DefaultValueFactory = _ => defaults.RegistryMaxManifestBytes,
         };
+        var registryMaxBlobBytes = new Option<long>("--registry-max-blob-bytes")
+        {
+            Description = "Largest blob (layer) the registry accepts on push, in bytes (0: no limit)",
+            DefaultValueFactory = _ => defaults.RegistryMaxBlobBytes,
+        };
         var registryMaxUploads = new Option<int>("--registry-max-uploads")
         {
             Description = "Blob uploads the registry keeps open at once; more are refused with TOOMANYREQUESTS",
@@ -82,6 +87,18 @@ internal static class ServeCommand
         {
             Description = "Save the admin's login in the isctl config file ($ISCTL_CONFIG or ~/.config/isctl/config.json) unless it holds another server's login",
             DefaultValueFactory = _ => true,
+        };
+        var allowedRegistries = new Option<string?>("--allowed-registries-for-import")
+        {
+            Description = "Registries images may come from, comma separated host[:port][/path], *.example.com for subdomains (default: all not blocked)",
+        };
+        var blockedRegistries = new Option<string?>("--blocked-registries")
+        {
+            Description = "Registries never reached, not even through a token realm or a redirect (comma separated host[:port][/path])",
+        };
+        var insecureRegistries = new Option<string?>("--insecure-registries")
+        {
+            Description = "Registries besides loopback that imports marked insecure may reach over plain HTTP or unverified TLS",
         };
         var schedule = defaults.ScheduledImport;
         var scheduledInterval = DurationOption("--scheduled-import-interval",
@@ -122,6 +139,9 @@ internal static class ServeCommand
               isctl serve --listen 0.0.0.0:8443 --data-dir /var/lib/imagestreams --registry-hostname registry.example.com:8443 \
                 --htpasswd-file /etc/imagestreams/htpasswd
 
+              # Import only from Red Hat's and the company's registries, never from one internal host
+              isctl serve --allowed-registries-for-import=registry.redhat.io,*.corp.example.com --blocked-registries=build.corp.example.com
+
             Every request needs a token (or an htpasswd user's password). The admin's token is made on first start in
             <data-dir>/admin.token, and saved with the server's address in the isctl config file, so the next
             `isctl get is` in another shell just works.
@@ -129,7 +149,7 @@ internal static class ServeCommand
         {
             listen, dataDir, maxRequestBytes, registryHostname, watchHistory, maxRepositoryTags, importPlatform, registryCaBundle,
             scheduledInterval, disableScheduled, scheduledPerMinute, scheduledConcurrency, registryConcurrency, registryRate, backoff, maxBackoff,
-            registryMaxManifestBytes, registryMaxUploads, registryUploadExpiry,
+            registryMaxManifestBytes, registryMaxBlobBytes, registryMaxUploads, registryUploadExpiry, allowedRegistries, blockedRegistries, insecureRegistries,
             htpasswdFile, tokenLifetime, tlsCert, tlsKey, tls, writeConfig,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -156,6 +176,7 @@ internal static class ServeCommand
                     MaxBackoff = parse.GetValue(maxBackoff),
                 },
                 RegistryMaxManifestBytes = parse.GetValue(registryMaxManifestBytes),
+                RegistryMaxBlobBytes = parse.GetValue(registryMaxBlobBytes),
                 RegistryMaxUploads = parse.GetValue(registryMaxUploads),
                 RegistryUploadExpiryMinutes = parse.GetValue(registryUploadExpiry),
                 HtpasswdFile = parse.GetValue(htpasswdFile),
@@ -163,6 +184,9 @@ internal static class ServeCommand
                 TlsCertFile = parse.GetValue(tlsCert),
                 TlsPrivateKeyFile = parse.GetValue(tlsKey),
                 Tls = parse.GetValue(tls),
+                AllowedRegistriesForImport = parse.GetValue(allowedRegistries),
+                BlockedRegistries = parse.GetValue(blockedRegistries),
+                InsecureRegistries = parse.GetValue(insecureRegistries),
             };
             return await RunAsync(host, options, parse.GetValue(writeConfig), cancellationToken);
         });

@@ -47,6 +47,9 @@ public static class DistributionErrors
     public static DistributionException ManifestInvalid(string message) =>
         new("MANIFEST_INVALID", 400, $"manifest invalid: {message}");
 
+    public static DistributionException BlobTooLarge(long limit) =>
+        new("SIZE_INVALID", 413, $"blob upload invalid: larger than the limit of {limit.ToString(CultureInfo.InvariantCulture)} bytes");
+
     public static DistributionException ManifestTooLarge(long limit) =>
         new("MANIFEST_INVALID", 413, $"manifest invalid: larger than the limit of {limit.ToString(CultureInfo.InvariantCulture)} bytes");
 

@@ -97,7 +97,8 @@ internal sealed partial class UploadSessions : IDisposable
             {
                 throw DistributionErrors.UploadRangeInvalid(first, session.Offset, location);
             }
-            await session.Data.AppendAsync(body, cancellationToken).ConfigureAwait(false);
+            await session.Data.AppendAsync(options.MaxBlobBytes > 0 ? new BoundedStream(body, options.MaxBlobBytes - session.Offset, options.MaxBlobBytes) : body,
+                cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -111,11 +111,15 @@ internal sealed class AuthenticationHandler(TokenCache tokens, RegistryClientOpt
     }
 
     // The realm comes from the registry's answer: only absolute http(s) URLs, and no password over plain HTTP to a remote host.
-    private static Uri ValidateRealm(AuthChallenge challenge, RegistryRequestContext context)
+    private Uri ValidateRealm(AuthChallenge challenge, RegistryRequestContext context)
     {
         if (!Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || realm.Scheme is not ("https" or "http"))
         {
             throw RegistryErrors.InvalidResponse(context.Registry, context.Reference, $"the token realm \"{challenge.Realm}\" is not an http(s) URL", transient: false);
+        }
+        if (options.AccessPolicy.RefuseHost(realm.Host, realm.Port) is { } refused)
+        {
+            throw RegistryErrors.Forbidden(context.Reference ?? context.Registry, $"registry \"{context.Registry}\" sent the token realm \"{realm}\": {refused}");
         }
         if (realm.Scheme == "http" && context.Credential is not null && !context.Insecure && !ImageReference.IsLoopback(realm.Authority))
         {

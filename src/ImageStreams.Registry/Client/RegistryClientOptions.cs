@@ -1,3 +1,5 @@
+using ImageStreams.Registry.Policy;
+
 namespace ImageStreams.Registry.Client;
 
 /// <summary>Settings of the registry client; every limit it applies is one of these. Checked by <see cref="Validate"/>.</summary>
@@ -51,6 +53,12 @@ public sealed class RegistryClientOptions
     /// <summary>A PEM file of extra CA certificates trusted for registries (besides the system's). Default none.</summary>
     public string? CaBundlePath { get; set; }
 
+    /// <summary>
+    /// Which registries and addresses may be reached (allowed, blocked, insecure; never link-local or metadata addresses).
+    /// Default <see cref="RegistryAccessPolicy.Open"/>: every registry, the address rules only.
+    /// </summary>
+    public RegistryAccessPolicy AccessPolicy { get; set; } = RegistryAccessPolicy.Open;
+
     /// <summary>Replaces socket connection (tests reach a registry under another host name with it).</summary>
     internal Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? ConnectCallback { get; set; }
 
@@ -71,6 +79,7 @@ public sealed class RegistryClientOptions
         Require(MaxTagListPages > 0, nameof(MaxTagListPages), "must be positive");
         Require(DefaultRetryAfter >= TimeSpan.Zero, nameof(DefaultRetryAfter), "must not be negative");
         Require(MaxRateLimitWait >= TimeSpan.Zero, nameof(MaxRateLimitWait), "must not be negative");
+        Require(AccessPolicy is not null, nameof(AccessPolicy), "must be set");
         Require(CaBundlePath is null || File.Exists(CaBundlePath), nameof(CaBundlePath), $"file \"{CaBundlePath}\" does not exist");
     }
 

@@ -15,6 +15,7 @@ internal sealed class RegistryConnection(RegistryHttpPipeline pipeline, Registry
     {
         Registry = reference.Registry,
         RegistryHost = reference.RegistryHost,
+        Image = reference,
         Reference = reference.Exact(),
         RepositoryName = reference.Name,
         Repository = reference.Repository,
@@ -36,6 +37,10 @@ internal sealed class RegistryConnection(RegistryHttpPipeline pipeline, Registry
     public async Task<HttpResponseMessage> SendAsync(
         RegistryRequestContext context, HttpMethod method, string target, IEnumerable<string>? accept, ReplayableContent? content, CancellationToken cancellationToken)
     {
+        if (context.Image is { } image && options.AccessPolicy.Refusal(image, context.Insecure) is { } refusal)
+        {
+            throw refusal;
+        }
         try
         {
             var endpoint = await endpoints.ResolveAsync(context, cancellationToken).ConfigureAwait(false);

@@ -50,4 +50,7 @@ public enum RegistryErrorReason
 
     /// <summary>The registry answered a status this client does not expect.</summary>
     UnexpectedStatus,
+
+    /// <summary>The server's registry access policy does not allow the registry, the insecure flag or the destination.</summary>
+    Forbidden,
 }

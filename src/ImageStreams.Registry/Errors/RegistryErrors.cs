@@ -82,6 +82,10 @@ public static class RegistryErrors
             $"registry \"{registry}\" answered {(int)status} {status}" + For(reference) + (detail is null ? "" : $": {detail}"),
             transient: false, reference: reference);
 
+    /// <summary>Refused by the access policy before any connection was made.</summary>
+    public static RegistryException Forbidden(string reference, string detail) =>
+        new(RegistryErrorReason.Forbidden, $"importing \"{reference}\" is forbidden: {detail}", transient: false, reference: reference);
+
     private static string For(string? reference) => reference is null ? "" : $" for image \"{reference}\"";
 
     private static string Seconds(TimeSpan span) =>

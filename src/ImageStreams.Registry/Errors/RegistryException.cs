@@ -46,6 +46,7 @@ public sealed class RegistryException : Exception
         RegistryErrorReason.NotV2Registry => "NotV2Registry",
         RegistryErrorReason.UnsupportedManifest => StatusReasons.UnsupportedMediaType,
         RegistryErrorReason.TooLarge => StatusReasons.RequestEntityTooLarge,
+        RegistryErrorReason.Forbidden => StatusReasons.Forbidden,
         RegistryErrorReason.TooManyRequests => StatusReasons.TooManyRequests,
         RegistryErrorReason.Timeout => StatusReasons.Timeout,
         RegistryErrorReason.ServerError or RegistryErrorReason.NetworkError or RegistryErrorReason.ContentIntegrity
@@ -58,7 +59,7 @@ public sealed class RegistryException : Exception
     {
         RegistryErrorReason.NotFound => 404,
         RegistryErrorReason.Unauthorized or RegistryErrorReason.WrongCredentials => 401,
-        RegistryErrorReason.NotV2Registry => 403,
+        RegistryErrorReason.NotV2Registry or RegistryErrorReason.Forbidden => 403,
         RegistryErrorReason.UnsupportedManifest => 415,
         RegistryErrorReason.TooLarge => 413,
         RegistryErrorReason.TooManyRequests => 429,

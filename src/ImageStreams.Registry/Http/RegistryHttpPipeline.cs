@@ -1,9 +1,11 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using ImageStreams.Registry.Auth;
 using ImageStreams.Registry.Client;
+using ImageStreams.Registry.Policy;
 
 namespace ImageStreams.Registry.Http;
 
@@ -85,12 +87,47 @@ internal sealed class RegistryHttpPipeline : IDisposable
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                 TrustedWithBundle(certificate, errors, caCertificates);
         }
-        if (options.ConnectCallback is { } connect)
-        {
-            handler.ConnectCallback = connect;
-        }
+        handler.ConnectCallback = GuardedConnect(options.AccessPolicy, options.ConnectCallback);
         return handler;
     }
+
+    /// <summary>
+    /// Every connection, whatever led to it (a registry, a token realm, a redirect), is checked here, after name resolution
+    /// and before the first packet: blocked hosts, and link-local or metadata addresses, are refused.
+    /// </summary>
+    private static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> GuardedConnect(
+        RegistryAccessPolicy policy, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? inner) =>
+        async (context, cancellationToken) =>
+        {
+            var endpoint = context.DnsEndPoint;
+            if (policy.RefuseHost(endpoint.Host, endpoint.Port) is { } refused)
+            {
+                throw new DestinationRefusedException(refused);
+            }
+            if (inner is not null)
+            {
+                return await inner(context, cancellationToken).ConfigureAwait(false);
+            }
+            var addresses = await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
+            var allowed = addresses.Where(a => RegistryAccessPolicy.RefuseAddress(a) is null).ToArray();
+            if (allowed.Length == 0)
+            {
+                throw addresses.Length == 0
+                    ? new HttpRequestException(HttpRequestError.NameResolutionError, $"no address for host \"{endpoint.Host}\"")
+                    : new DestinationRefusedException($"host \"{endpoint.Host}\": {RegistryAccessPolicy.RefuseAddress(addresses[0])}");
+            }
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(allowed, endpoint.Port, cancellationToken).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        };
 
     // The bundle adds roots to the system's: only a chain error may be cured by it, never a name mismatch.
     private static bool TrustedWithBundle(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection roots)

@@ -1,4 +1,5 @@
 using ImageStreams.Registry.Auth;
+using ImageStreams.Registry.References;
 
 namespace ImageStreams.Registry.Http;
 
@@ -27,6 +28,9 @@ internal sealed record RegistryRequestContext
 
     /// <summary>The exact image reference, for messages; null for requests about no image.</summary>
     public string? Reference { get; init; }
+
+    /// <summary>The image the request is about, checked against the access policy; null for requests about no image.</summary>
+    public ImageReference? Image { get; init; }
 
     /// <summary><c>registry/repository</c>, for the HTTP-only message.</summary>
     public string? RepositoryName { get; init; }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using ImageStreams.Registry.Client;
 using ImageStreams.Registry.Errors;
 using ImageStreams.Registry.Manifests;
+using ImageStreams.Registry.Policy;
 
 namespace ImageStreams.Registry.Http;
 
@@ -110,6 +111,7 @@ internal static class TransportErrors
     public static RegistryException Map(Exception exception, RegistryRequestContext context, RegistryClientOptions options) => exception switch
     {
         RegistryException registry => registry,
+        _ when Refused(exception) is { } refused => RegistryErrors.Forbidden(context.Reference ?? context.Registry, refused.Message),
         TimeoutException or OperationCanceledException =>
             RegistryErrors.Timeout(context.Registry, context.Reference, options.RequestTimeout, exception),
         HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } =>
@@ -118,6 +120,19 @@ internal static class TransportErrors
             RegistryErrors.InvalidResponse(context.Registry, context.Reference, Innermost(exception), inner: exception),
         _ => RegistryErrors.NetworkError(context.Registry, context.Reference, Innermost(exception), exception),
     };
+
+    /// <summary>The access policy's refusal somewhere in the chain of <paramref name="exception"/>, if any.</summary>
+    public static DestinationRefusedException? Refused(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is DestinationRefusedException refused)
+            {
+                return refused;
+            }
+        }
+        return null;
+    }
 
     private static string Innermost(Exception exception)
     {

@@ -61,7 +61,8 @@ internal sealed class RetryHandler(RegistryClientOptions options, TimeProvider t
     // TLS failures, protocol garbage and configuration errors come back the same way every time.
     private static bool IsRetryable(HttpRequestException exception) =>
         exception.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
-            or HttpRequestError.ResponseEnded or HttpRequestError.Unknown;
+            or HttpRequestError.ResponseEnded or HttpRequestError.Unknown
+        && TransportErrors.Refused(exception) is null;
 
     private TimeSpan Backoff(int attempt)
     {

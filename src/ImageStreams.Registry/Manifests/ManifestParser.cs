@@ -82,7 +82,7 @@ public static class ManifestParser
     /// </summary>
     internal static ReadOnlyMemory<byte> Schema1Payload(ReadOnlyMemory<byte> content, IReadOnlyList<SignatureJson>? signatures)
     {
-        var encoded = signatures is { Count: > 0 } ? signatures[0].Protected : null;
+        var encoded = signatures is { Count: > 0 } ? signatures[0]?.Protected : null;
         if (string.IsNullOrEmpty(encoded))
         {
             return content;
@@ -117,7 +117,7 @@ public static class ManifestParser
 
     private static Schema1Manifest Schema1(ManifestJson json, ReadOnlyMemory<byte> content, string mediaType, string digestAlgorithm)
     {
-        var history = (json.History ?? []).Select(h => h.V1Compatibility ?? "").ToList();
+        var history = (json.History ?? []).Select(h => h?.V1Compatibility ?? "").ToList();
         if (history.Count == 0 || history[0].Length == 0)
         {
             throw new InvalidManifestException("the schema 1 manifest has no v1Compatibility history", mediaType, unsupported: false);
@@ -125,7 +125,7 @@ public static class ManifestParser
         var layers = new List<Digest>();
         foreach (var layer in json.FsLayers ?? [])
         {
-            if (!Digest.TryParse(layer.BlobSum, out var digest, out var error))
+            if (!Digest.TryParse(layer?.BlobSum, out var digest, out var error))
             {
                 throw new InvalidManifestException($"fsLayers[]: {error}", mediaType, unsupported: false);
             }
@@ -171,8 +171,12 @@ public static class ManifestParser
         return contentType;
     }
 
-    private static Descriptor ToDescriptor(DescriptorJson json, string field)
+    private static Descriptor ToDescriptor(DescriptorJson? json, string field)
     {
+        if (json is null)
+        {
+            throw new InvalidManifestException($"{field}: a descriptor is null", null, unsupported: false);
+        }
         if (!Digest.TryParse(json.Digest, out var digest, out var error))
         {
             throw new InvalidManifestException($"{field}: {error}", null, unsupported: false);

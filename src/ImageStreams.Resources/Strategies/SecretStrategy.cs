@@ -77,16 +77,18 @@ internal sealed partial class SecretStrategy : IResourceStrategy<Secret>
 
     public Secret Decorate(Secret obj) => obj;
 
+    // A null value (JSON null, YAML "key:") is empty, as Kubernetes reads it.
     private static Secret FoldStringData(Secret secret)
     {
+        var data = secret.Data?.ToDictionary(kv => kv.Key, kv => kv.Value ?? "");
         if (secret.StringData is not { Count: > 0 } plain)
         {
-            return secret with { StringData = null };
+            return secret with { Data = data, StringData = null };
         }
-        var data = secret.Data is null ? new Dictionary<string, string>() : new Dictionary<string, string>(secret.Data);
+        data ??= [];
         foreach (var (key, value) in plain)
         {
-            data[key] = Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
+            data[key] = Convert.ToBase64String(Encoding.UTF8.GetBytes(value ?? ""));
         }
         return secret with { Data = data, StringData = null };
     }

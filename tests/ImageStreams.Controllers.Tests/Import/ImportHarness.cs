@@ -4,6 +4,8 @@ using ImageStreams.Model.Meta;
 using ImageStreams.Registry.Client;
 using ImageStreams.Registry.Inspection;
 using ImageStreams.Resources;
+using ImageStreams.Store;
+using ImageStreams.Store.Encryption;
 using ImageStreams.Store.Sqlite;
 using ImageStreams.Testing.Processes;
 using ImageStreams.Testing.Registry;
@@ -14,7 +16,7 @@ namespace ImageStreams.Controllers.Tests.Import;
 public sealed class ImportHarness : IAsyncDisposable
 {
     private readonly TempDirectory directory = new("import-test");
-    private SqliteObjectStore store = null!;
+    private IObjectStore store = null!;
     private RegistryClient client = null!;
 
     public ResourceSet Resources { get; private set; } = null!;
@@ -23,21 +25,27 @@ public sealed class ImportHarness : IAsyncDisposable
     public TestImages Images { get; } = new();
     public const string Namespace = "playground";
 
-    public static async Task<ImportHarness> StartAsync(ImportOptions? options = null)
+    /// <param name="registry">Starts the registry peer; a plain one when null.</param>
+    /// <param name="clientOptions">Options of the registry client (an access policy); the defaults when null.</param>
+    public static async Task<ImportHarness> StartAsync(
+        ImportOptions? options = null, Func<Task<DockerRegistryPeer>>? registry = null, RegistryClientOptions? clientOptions = null)
     {
         var harness = new ImportHarness();
-        harness.store = await SqliteObjectStore.OpenAsync(harness.directory.Combine("store.db"), new SqliteStoreOptions());
+        // Secrets encrypted at rest, as the server keeps them.
+        harness.store = new EncryptingObjectStore(
+            await SqliteObjectStore.OpenAsync(harness.directory.Combine("store.db"), new SqliteStoreOptions()), EncryptionKey.Generate(), ["secrets"]);
         harness.Resources = new ResourceSet(harness.store, new FixedRegistryHost("127.0.0.1:8080"), TimeProvider.System);
         await harness.Resources.InitializeAsync();
         await harness.Resources.Namespaces.CreateAsync(null, new Namespace { Metadata = new ObjectMeta { Name = Namespace } });
-        harness.client = new RegistryClient();
+        harness.client = new RegistryClient(clientOptions);
         harness.Importer = new ImageStreamImporter(harness.Resources, new ImageInspector(harness.client), options ?? new ImportOptions(), TimeProvider.System);
-        harness.Registry = await DockerRegistryPeer.StartAsync();
+        harness.Registry = await (registry ?? DockerRegistryPeer.StartAsync)();
         return harness;
     }
 
     /// <summary>Builds an image with a label that makes it unique, pushes it to <c>registry/repository:tag</c>, returns its digest.</summary>
-    public async Task<string> PushAsync(string repository, string tag, string version, TestImageFormat format = TestImageFormat.Oci)
+    public async Task<string> PushAsync(
+        string repository, string tag, string version, TestImageFormat format = TestImageFormat.Oci, string? credentials = null)
     {
         var layoutTag = $"{repository.Replace('/', '-')}-{tag}-{version}";
         await Images.BuildAsync(layoutTag, new TestImageSpec
@@ -46,8 +54,8 @@ public sealed class ImportHarness : IAsyncDisposable
             Cmd = ["/bin/sh"],
             Author = "ImageStreams tests",
         });
-        await Images.PushAsync(layoutTag, $"{Registry.Host}/{repository}:{tag}", format);
-        return await TestImages.ManifestDigestAsync($"{Registry.Host}/{repository}:{tag}");
+        await Images.PushAsync(layoutTag, $"{Registry.Host}/{repository}:{tag}", format, credentials: credentials);
+        return await TestImages.ManifestDigestAsync($"{Registry.Host}/{repository}:{tag}", credentials);
     }
 
     public async ValueTask DisposeAsync()

@@ -10,6 +10,28 @@ public sealed class UploadTests(RegistryServerFixture fixture) : IClassFixture<R
     private readonly RegistryServer server = fixture.Server;
 
     [Fact]
+    public async Task ABlobOverTheLimit_IsRefusedWhileItIsSent_InOnePieceOrInChunks()
+    {
+        await using var limited = await RegistryServer.StartAsync(new ServerOptions { RegistryMaxBlobBytes = 100_000 });
+        var ns = await limited.NewNamespaceAsync();
+        var content = TestContent.RandomBytes(150_000);
+
+        using var start = await limited.SendAsync(HttpMethod.Post, $"/v2/{ns}/app/blobs/uploads/");
+        using var put = await limited.SendAsync(HttpMethod.Put, $"{start.Headers.Location}?digest={RegistryServer.DigestOf(content)}", content, "application/octet-stream");
+        using var second = await limited.SendAsync(HttpMethod.Post, $"/v2/{ns}/app/blobs/uploads/");
+        using var first = await limited.SendAsync(HttpMethod.Patch, second.Headers.Location!.ToString(), content[..60_000], "application/octet-stream");
+        using var over = await limited.SendAsync(HttpMethod.Patch, second.Headers.Location!.ToString(), content[60_000..], "application/octet-stream");
+        var fits = TestContent.RandomBytes(99_000);
+        var fitting = await limited.UploadBlobAsync($"{ns}/app", fits);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, put.StatusCode);
+        Assert.Contains("SIZE_INVALID", await put.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.StatusCode);
+        Assert.Equal(RegistryServer.DigestOf(fits), fitting);
+    }
+
+    [Fact]
     public async Task AMonolithicUpload_PostThenPutWithTheDigest_MakesTheBlobReadable()
     {
         var ns = await server.NewNamespaceAsync();

@@ -13,7 +13,13 @@ namespace ImageStreams.Server.Api.Content;
 internal static class RequestBodies
 {
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
-    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        // Two values for one field leave it unclear which one counts: refused, as the YAML reader refuses duplicate keys.
+        AllowDuplicateProperties = false,
+    };
 
     /// <summary>The media type of the body, lower case without parameters; JSON when the client sent none.</summary>
     public static string MediaType(HttpRequest request) =>
