@@ -45,6 +45,12 @@ public sealed class EncryptingObjectStore : IObjectStore
         return resources.Contains(resource) ? list with { Items = list.Items.Select(Decrypt).ToList() } : list;
     }
 
+    public async ValueTask<IStoredListCursor> OpenListAsync(string resource, string? ns, CancellationToken cancellationToken = default)
+    {
+        var cursor = await inner.OpenListAsync(resource, ns, cancellationToken).ConfigureAwait(false);
+        return resources.Contains(resource) ? new DecryptingCursor(cursor, this) : cursor;
+    }
+
     public async ValueTask<StoredObject> CreateAsync(ObjectKey key, JsonObject obj, CancellationToken cancellationToken = default) =>
         Decrypt(await inner.CreateAsync(key, Encrypt(key, obj), cancellationToken).ConfigureAwait(false));
 
@@ -165,4 +171,15 @@ public sealed class EncryptingObjectStore : IObjectStore
     private static bool IsEncrypted(JsonObject obj) => obj[EncryptedField] is JsonValue value && value.TryGetValue<string>(out _);
 
     private static byte[] AssociatedData(ObjectKey key) => Encoding.UTF8.GetBytes(key.ToString());
+
+    /// <summary>A list cursor over encrypted objects that hands out their plain form.</summary>
+    private sealed class DecryptingCursor(IStoredListCursor inner, EncryptingObjectStore store) : IStoredListCursor
+    {
+        public long ResourceVersion => inner.ResourceVersion;
+
+        public async ValueTask<StoredObject?> NextAsync(CancellationToken cancellationToken = default) =>
+            await inner.NextAsync(cancellationToken).ConfigureAwait(false) is { } stored ? store.Decrypt(stored) : null;
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
 }
