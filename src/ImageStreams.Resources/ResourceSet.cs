@@ -1,9 +1,12 @@
+using ImageStreams.Model.Build;
 using ImageStreams.Model.Core;
 using ImageStreams.Model.Image;
+using ImageStreams.Resources.Builds;
 using ImageStreams.Resources.Storage;
 using ImageStreams.Resources.Strategies;
 using ImageStreams.Resources.Views;
 using ImageStreams.Store;
+using BuildModel = ImageStreams.Model.Build.Build;
 using ImageModel = ImageStreams.Model.Image.Image;
 
 namespace ImageStreams.Resources;
@@ -28,6 +31,9 @@ public sealed class ResourceSet
         Images = new ResourceStore<ImageModel>(store, new ImageStrategy(), lifecycle, time);
         ImageStreamTags = new ImageStreamTagView(ImageStreams, Images);
         ImageStreamImages = new ImageStreamImageView(ImageStreams, Images);
+        BuildConfigs = new ResourceStore<BuildConfig>(store, new BuildConfigStrategy(), lifecycle, time);
+        Builds = new ResourceStore<BuildModel>(store, new BuildResourceStrategy(), lifecycle, time);
+        BuildInstantiator = new BuildInstantiator(BuildConfigs, Builds, time);
         Handlers =
         [
             new ResourceHandler<Namespace>(Namespaces),
@@ -36,6 +42,8 @@ public sealed class ResourceSet
             new ResourceHandler<ImageModel>(Images),
             new ResourceHandler<ImageStreamTag>(ImageStreamTags),
             new ResourceHandler<ImageStreamImage>(ImageStreamImages),
+            new ResourceHandler<BuildConfig>(BuildConfigs),
+            new ResourceHandler<BuildModel>(Builds),
         ];
     }
 
@@ -53,6 +61,13 @@ public sealed class ResourceSet
     public IResourceClient<ImageStreamTag> ImageStreamTags { get; }
 
     public IResourceClient<ImageStreamImage> ImageStreamImages { get; }
+
+    public IResourceClient<BuildConfig> BuildConfigs { get; }
+
+    public IResourceClient<BuildModel> Builds { get; }
+
+    /// <summary>Starts builds of BuildConfigs (the instantiate subresources).</summary>
+    public BuildInstantiator BuildInstantiator { get; }
 
     /// <summary>The JSON handlers of every resource above, for the HTTP API.</summary>
     public IReadOnlyList<IResourceHandler> Handlers { get; }
