@@ -13,6 +13,12 @@ namespace ImageStreams.Resources.Builds;
 /// </summary>
 public sealed class BuildInstantiator(IResourceClient<BuildConfig> configs, IResourceClient<BuildModel> builds, TimeProvider time)
 {
+    /// <summary>
+    /// Numbers are taken one at a time in this process, so a burst of requests does not spend its retries on conflicts
+    /// with itself; the guarded write still keeps other writers (a second server on the same store) apart.
+    /// </summary>
+    private readonly SemaphoreSlim numbering = new(1, 1);
+
     /// <summary>The cause recorded when a request names none.</summary>
     public const string ManualCause = "Manually triggered";
 
@@ -45,16 +51,25 @@ public sealed class BuildInstantiator(IResourceClient<BuildConfig> configs, IRes
             throw ApiErrors.BadRequest($"build config {ns}/{name} builds from git; binary input is only for BuildConfigs with a binary source");
         }
         var now = time.GetUtcNow();
-        var updated = await configs.GuaranteedUpdateAsync(ns, name, config =>
+        BuildConfig updated;
+        await numbering.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var status = config.Status ?? new BuildConfigStatus();
-            if (request.LastVersion is { } expected && expected != status.LastVersion)
+            updated = await configs.GuaranteedUpdateAsync(ns, name, config =>
             {
-                throw ApiErrors.Conflict(ResourceTypes.BuildConfigs.GroupResource, name,
-                    $"the build config is at version {status.LastVersion}, not {expected} as the request expects");
-            }
-            return config with { Status = status with { LastVersion = status.LastVersion + 1, ImageChangeTriggers = Triggered(config, request, now) } };
-        }, WriteScope.Status, cancellationToken).ConfigureAwait(false);
+                var status = config.Status ?? new BuildConfigStatus();
+                if (request.LastVersion is { } expected && expected != status.LastVersion)
+                {
+                    throw ApiErrors.Conflict(ResourceTypes.BuildConfigs.GroupResource, name,
+                        $"the build config is at version {status.LastVersion}, not {expected} as the request expects");
+                }
+                return config with { Status = status with { LastVersion = status.LastVersion + 1, ImageChangeTriggers = Triggered(config, request, now) } };
+            }, WriteScope.Status, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            numbering.Release();
+        }
 
         var number = updated.Status!.LastVersion;
         var build = NewBuild(updated, request, number, binary);
