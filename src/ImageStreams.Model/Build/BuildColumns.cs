@@ -37,7 +37,8 @@ public static class BuildColumns
         var hours = seconds / 3600;
         var minutes = seconds % 3600 / 60;
         var rest = seconds % 60;
-        var text = hours > 0 ? $"{hours}h{minutes}m{rest}s" : minutes > 0 ? $"{minutes}m{rest}s" : $"{rest}s";
-        return text.ToString(CultureInfo.InvariantCulture);
+        return hours > 0 ? string.Create(CultureInfo.InvariantCulture, $"{hours}h{minutes}m{rest}s")
+            : minutes > 0 ? string.Create(CultureInfo.InvariantCulture, $"{minutes}m{rest}s")
+            : string.Create(CultureInfo.InvariantCulture, $"{rest}s");
     }
 }

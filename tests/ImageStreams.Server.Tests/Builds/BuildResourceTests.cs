@@ -122,6 +122,35 @@ public class BuildResourceTests
     }
 
     [Fact]
+    public async Task InstantiateByImage_RecordsTheImageOnItsTrigger_AndRefusesTheSameImageTwice()
+    {
+        await using var server = await TestServer.StartAsync(services: new RecordingBuilder(gated: true).Services);
+        await server.CreateConfigAsync(Config("web"));
+        var image = "registry.example.com/base@sha256:" + new string('d', 64);
+        JsonObject Request() => new()
+        {
+            ["kind"] = "BuildRequest",
+            ["apiVersion"] = "build.openshift.io/v1",
+            ["metadata"] = new JsonObject { ["name"] = "web" },
+            ["triggeredByImage"] = new JsonObject { ["kind"] = "DockerImage", ["name"] = image },
+            ["from"] = new JsonObject { ["kind"] = "ImageStreamTag", ["name"] = "base:1" },
+        };
+
+        var first = await server.PostAsync($"{ConfigsPath("default")}/web/instantiate", Request());
+        var repeat = await server.PostAsync($"{ConfigsPath("default")}/web/instantiate", Request());
+        var config = await server.GetAsync($"{ConfigsPath("default")}/web");
+
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal("Image change", first["spec.triggeredBy[0].message"]);
+        Assert.Equal(image, first["spec.triggeredBy[0].imageChangeBuild.imageID"]);
+        Assert.Equal(HttpStatusCode.Conflict, repeat.Status);
+        Assert.Contains($"has already instantiated a build for imageid {image}", repeat["message"], StringComparison.Ordinal);
+        Assert.Equal("1", config["status.lastVersion"]);
+        Assert.Equal(image, config["status.imageChangeTriggers[0].lastTriggeredImageID"]);
+        Assert.Equal("base:1", config["status.imageChangeTriggers[0].from.name"]);
+    }
+
+    [Fact]
     public async Task Instantiate_Errors_AreStatusBodies()
     {
         await using var server = await TestServer.StartAsync();
