@@ -1,10 +1,13 @@
+using ImageStreams.Model.Build;
 using ImageStreams.Model.Core;
 using ImageStreams.Model.Image;
 using ImageStreams.Model.Security;
+using ImageStreams.Resources.Builds;
 using ImageStreams.Resources.Storage;
 using ImageStreams.Resources.Strategies;
 using ImageStreams.Resources.Views;
 using ImageStreams.Store;
+using BuildModel = ImageStreams.Model.Build.Build;
 using ImageModel = ImageStreams.Model.Image.Image;
 
 namespace ImageStreams.Resources;
@@ -32,6 +35,9 @@ public sealed class ResourceSet
         RoleBindings = new ResourceStore<RoleBinding>(store, new RoleBindingStrategy(), lifecycle, time);
         ClusterRoleBindings = new ResourceStore<ClusterRoleBinding>(store, new ClusterRoleBindingStrategy(), lifecycle, time);
         AccessTokens = new ResourceStore<OAuthAccessToken>(store, new OAuthAccessTokenStrategy(), lifecycle, time);
+        BuildConfigs = new ResourceStore<BuildConfig>(store, new BuildConfigStrategy(), lifecycle, time);
+        Builds = new ResourceStore<BuildModel>(store, new BuildResourceStrategy(), lifecycle, time);
+        BuildInstantiator = new BuildInstantiator(BuildConfigs, Builds, time);
         Handlers =
         [
             new ResourceHandler<Namespace>(Namespaces),
@@ -43,6 +49,8 @@ public sealed class ResourceSet
             new ResourceHandler<RoleBinding>(RoleBindings),
             new ResourceHandler<ClusterRoleBinding>(ClusterRoleBindings),
             new ResourceHandler<OAuthAccessToken>(AccessTokens),
+            new ResourceHandler<BuildConfig>(BuildConfigs),
+            new ResourceHandler<BuildModel>(Builds),
         ];
     }
 
@@ -67,6 +75,13 @@ public sealed class ResourceSet
 
     /// <summary>Bearer tokens, by the hash of the token.</summary>
     public IResourceClient<OAuthAccessToken> AccessTokens { get; }
+
+    public IResourceClient<BuildConfig> BuildConfigs { get; }
+
+    public IResourceClient<BuildModel> Builds { get; }
+
+    /// <summary>Starts builds of BuildConfigs (the instantiate subresources).</summary>
+    public BuildInstantiator BuildInstantiator { get; }
 
     /// <summary>The JSON handlers of every resource above, for the HTTP API.</summary>
     public IReadOnlyList<IResourceHandler> Handlers { get; }

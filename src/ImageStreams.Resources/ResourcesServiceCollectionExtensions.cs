@@ -23,6 +23,9 @@ public static class ResourcesServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<ResourceSet>().Images);
         services.TryAddSingleton(sp => sp.GetRequiredService<ResourceSet>().ImageStreamTags);
         services.TryAddSingleton(sp => sp.GetRequiredService<ResourceSet>().ImageStreamImages);
+        services.TryAddSingleton(sp => sp.GetRequiredService<ResourceSet>().BuildConfigs);
+        services.TryAddSingleton(sp => sp.GetRequiredService<ResourceSet>().Builds);
+        services.TryAddSingleton(sp => sp.GetRequiredService<ResourceSet>().BuildInstantiator);
         return services;
     }
 }

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using ImageStreams.Builder;
+using ImageStreams.Builder;
 using ImageStreams.Controllers;
+using ImageStreams.Controllers.Builds;
 using ImageStreams.Controllers.Import;
 using ImageStreams.Distribution;
 using ImageStreams.Distribution.Access;
@@ -10,7 +13,9 @@ using ImageStreams.Registry.Inspection;
 using ImageStreams.Registry.Manifests;
 using ImageStreams.Resources;
 using ImageStreams.Server.Api;
+using ImageStreams.Server.Builds;
 using ImageStreams.Server.WebConsole;
+using ImageStreams.Server.Builds;
 using ImageStreams.Server.Metrics;
 using ImageStreams.Server.Scheduling;
 using ImageStreams.Server.Hosting;
@@ -30,7 +35,7 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace ImageStreams.Server;
 
-/// <summary>The whole server in one process: the API and the controllers (import, tag tracking).</summary>
+/// <summary>The whole server in one process: the API, the registry and the controllers (import, tag tracking, builds).</summary>
 public sealed partial class ImageStreamsServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -65,7 +70,11 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
     public string? GeneratedCertificatePath { get; }
 
     /// <summary>Starts the server; returns once it accepts requests.</summary>
-    public static async Task<ImageStreamsServer> StartAsync(ServerOptions options, CancellationToken cancellationToken = default)
+    public static Task<ImageStreamsServer> StartAsync(ServerOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, null, cancellationToken);
+
+    /// <summary>Starts the server with services of the caller's added after the defaults (an embedding process or a test replaces a part).</summary>
+    public static async Task<ImageStreamsServer> StartAsync(ServerOptions options, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -90,7 +99,7 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             await encrypting.EncryptStoredAsync(cancellationToken).ConfigureAwait(false);
             var registryHost = new ServerRegistryHost(options);
             var certificate = ServerCertificate.Load(options, listen);
-            app = Build(options, listen, store, registryHost, certificate?.Certificate);
+            app = Build(options, listen, store, registryHost, certificate?.Certificate, configureServices);
             await app.Services.GetRequiredService<ResourceSet>().InitializeAsync(cancellationToken).ConfigureAwait(false);
             var adminToken = await app.InitializeSecurityAsync(options.DataDir, cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -153,7 +162,9 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(ServerOptions options, ListenAddress listen, IObjectStore store, IRegistryHost registryHost, X509Certificate2? certificate)
+    private static WebApplication Build(
+        ServerOptions options, ListenAddress listen, IObjectStore store, IRegistryHost registryHost, X509Certificate2? certificate,
+        Action<IServiceCollection>? configureServices)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -198,7 +209,16 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             new ImageInspectorOptions { DefaultPlatform = string.IsNullOrEmpty(options.ImportPlatform) ? null : Platform.Parse(options.ImportPlatform) },
             options.ScheduledImport);
         builder.Services.AddImageStreamsSecurity(options);
+        var buildOptions = new BuildOptions
+        {
+            MaxConcurrentBuilds = options.MaxConcurrentBuilds,
+            Directory = Path.Combine(options.DataDir, "builds"),
+        };
+        builder.Services.AddImageBuilders(new BuilderOptions { WorkDirectory = Path.Combine(options.DataDir, "builder") });
+        builder.Services.AddSingleton<IBuildRegistryCredentials, ServiceIdentityBuildCredentials>();
+        builder.Services.AddImageStreamsBuilds(buildOptions);
         builder.Services.AddImageStreamsApi();
+        builder.Services.AddImageStreamsBuildsApi();
         builder.Services.AddSingleton<IUpstreamCredentials>(sp => new PullSecretCredentials(new PullSecrets(sp.GetRequiredService<ResourceSet>().Secrets)));
         builder.Services.AddImageStreamsDistribution(new DistributionOptions
         {
@@ -209,6 +229,7 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             UploadExpiry = TimeSpan.FromMinutes(options.RegistryUploadExpiryMinutes),
             TokenRealmPath = TokenEndpoint.Path,
         });
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         // The registry answers /v2 before the API's middleware, so its errors stay the distribution spec's.

@@ -91,6 +91,12 @@ public sealed record ServerOptions
         Insecure = RegistryPattern.ParseList(InsecureRegistries),
     };
 
+    /// <summary>Builds running at once; more wait as Pending.</summary>
+    public int MaxConcurrentBuilds { get; init; } = 2;
+
+    /// <summary>Largest binary build input (<c>start-build --from-dir/--from-file/--from-archive</c>) the API accepts, in bytes.</summary>
+    public long MaxBuildInputBytes { get; init; } = 1024L * 1024 * 1024;
+
     /// <summary>Scheduled import of tags with <c>importPolicy.scheduled</c>: interval, limits, backoff.</summary>
     public ScheduledImportOptions ScheduledImport { get; init; } = new();
 
@@ -118,6 +124,14 @@ public sealed record ServerOptions
             throw new ArgumentException("--max-watch-seconds must be at least 1");
         }
         ScheduledImport.Validate();
+        if (MaxConcurrentBuilds < 1)
+        {
+            throw new ArgumentException("--max-concurrent-builds must be at least 1");
+        }
+        if (MaxBuildInputBytes < 1024)
+        {
+            throw new ArgumentException("--max-build-input-bytes must be at least 1024");
+        }
         if (MaxRepositoryTags is 0 or < -1)
         {
             throw new ArgumentException("--max-repository-tags must be positive, or -1 for no limit");

@@ -100,6 +100,16 @@ internal static class ServeCommand
         {
             Description = "Registries besides loopback that imports marked insecure may reach over plain HTTP or unverified TLS",
         };
+        var maxConcurrentBuilds = new Option<int>("--max-concurrent-builds")
+        {
+            Description = "Builds running at once; more wait as Pending",
+            DefaultValueFactory = _ => defaults.MaxConcurrentBuilds,
+        };
+        var maxBuildInputBytes = new Option<long>("--max-build-input-bytes")
+        {
+            Description = "Largest binary build input (start-build --from-dir/--from-file/--from-archive) accepted, in bytes",
+            DefaultValueFactory = _ => defaults.MaxBuildInputBytes,
+        };
         var schedule = defaults.ScheduledImport;
         var scheduledInterval = DurationOption("--scheduled-import-interval",
             "How often each scheduled tag is checked, such as 15m, 1h or 2s (at least 1s)", schedule.Interval);
@@ -150,7 +160,7 @@ internal static class ServeCommand
             listen, dataDir, maxRequestBytes, registryHostname, watchHistory, maxRepositoryTags, importPlatform, registryCaBundle,
             scheduledInterval, disableScheduled, scheduledPerMinute, scheduledConcurrency, registryConcurrency, registryRate, backoff, maxBackoff,
             registryMaxManifestBytes, registryMaxBlobBytes, registryMaxUploads, registryUploadExpiry, allowedRegistries, blockedRegistries, insecureRegistries,
-            htpasswdFile, tokenLifetime, tlsCert, tlsKey, tls, writeConfig,
+            htpasswdFile, tokenLifetime, tlsCert, tlsKey, tls, writeConfig, maxConcurrentBuilds, maxBuildInputBytes,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -187,6 +197,8 @@ internal static class ServeCommand
                 AllowedRegistriesForImport = parse.GetValue(allowedRegistries),
                 BlockedRegistries = parse.GetValue(blockedRegistries),
                 InsecureRegistries = parse.GetValue(insecureRegistries),
+                MaxConcurrentBuilds = parse.GetValue(maxConcurrentBuilds),
+                MaxBuildInputBytes = parse.GetValue(maxBuildInputBytes),
             };
             return await RunAsync(host, options, parse.GetValue(writeConfig), cancellationToken);
         });

@@ -1,134 +1,13 @@
 using ImageStreams.Controllers.Queue;
 using ImageStreams.Model.Image;
-using ImageStreams.Model.Meta;
 using ImageStreams.Resources;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ImageStreams.Controllers.Streams;
 
-/// <summary>
-/// A controller fed by image stream events: a watch turns events into keys (<c>namespace/name</c>), workers sync
-/// one key at a time by re-reading the current state. A failed sync is retried with backoff; a watch that expires
-/// starts over with a fresh list.
-/// </summary>
-public abstract class ImageStreamController : BackgroundService
+/// <summary>A controller fed by image stream events, keyed by <c>namespace/name</c> of the stream.</summary>
+public abstract class ImageStreamController(IResourceClient<ImageStream> streams, TimeProvider time, ILogger logger, int workers)
+    : ResourceController<ImageStream>(streams, time, logger, workers)
 {
-    private readonly IResourceClient<ImageStream> streams;
-    private readonly int workers;
-
-    protected ImageStreamController(IResourceClient<ImageStream> streams, TimeProvider time, ILogger logger, int workers)
-    {
-        this.streams = streams;
-        this.workers = workers;
-        Time = time;
-        Logger = logger;
-        Queue = new WorkQueue<string>(time, TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(5));
-    }
-
-    protected TimeProvider Time { get; }
-
-    protected ILogger Logger { get; }
-
-    protected WorkQueue<string> Queue { get; }
-
-    /// <summary>Completes once the first list of streams has been queued (for tests and readiness).</summary>
-    public Task Synced => synced.Task;
-
-    private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     public static string KeyOf(ImageStream stream) => $"{stream.Metadata.Namespace}/{stream.Metadata.Name}";
-
-    public static (string Namespace, string Name) SplitKey(string key)
-    {
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        return (key[..slash], key[(slash + 1)..]);
-    }
-
-    /// <summary>The keys an event concerns; only computing keys, never doing the work.</summary>
-    protected abstract IEnumerable<string> KeysFor(string eventType, ImageStream stream);
-
-    /// <summary>Brings the world in line with the stream named by <paramref name="key"/>; throws to be retried.</summary>
-    protected abstract Task SyncAsync(string key, CancellationToken cancellationToken);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var tasks = Enumerable.Range(0, workers).Select(_ => WorkAsync(stoppingToken)).Append(WatchAsync(stoppingToken));
-        try
-        {
-            await Task.WhenAll(tasks).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        Queue.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    private async Task WatchAsync(CancellationToken stoppingToken)
-    {
-        string? version = null;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                // The first events are the current streams, read from the store one at a time as they come.
-                await foreach (var e in streams.WatchAsync(null, new WatchOptions(version), stoppingToken).ConfigureAwait(false))
-                {
-                    version = e.Object.Metadata.ResourceVersion ?? version;
-                    if (e.Type == WatchEvent<ImageStream>.Bookmark)
-                    {
-                        synced.TrySetResult();
-                        continue;
-                    }
-                    foreach (var key in KeysFor(e.Type, e.Object))
-                    {
-                        Queue.Add(key);
-                    }
-                }
-            }
-            catch (ApiException e) when (e.Code == 410)
-            {
-                // The events after our version are gone: list again.
-                version = null;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Logger.LogWarning("{Controller}: watch failed, restarting: {Message}", GetType().Name, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), Time, stoppingToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task WorkAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var key = await Queue.GetAsync(stoppingToken).ConfigureAwait(false);
-            try
-            {
-                await SyncAsync(key, stoppingToken).ConfigureAwait(false);
-                Queue.Forget(key);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                var delay = Queue.AddRateLimited(key);
-                Logger.LogWarning("{Controller}: sync of {Key} failed, retrying in {Delay}: {Message}",
-                    GetType().Name, key, delay, e.Message);
-            }
-            finally
-            {
-                Queue.Done(key);
-            }
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using ImageStreams.Model.Build;
 using ImageStreams.Model.Core;
 using ImageStreams.Model.Image;
 using ImageStreams.Model.Security;
@@ -25,7 +26,13 @@ public sealed record ResourceType(
 
     /// <summary>True when status is written only through the status subresource.</summary>
     public bool HasStatusSubresource { get; init; }
+
+    /// <summary>Subresources other than status that discovery lists (instantiate, log).</summary>
+    public IReadOnlyList<Subresource> Subresources { get; init; } = [];
 }
+
+/// <summary>A subresource path under an object, such as <c>buildconfigs/instantiate</c>: its name, the kind it takes or returns, and its verbs.</summary>
+public sealed record Subresource(string Name, string Kind, IReadOnlyList<string> Verbs);
 
 /// <summary>The catalogue of every resource the API knows; the server's discovery and the CLI's names come from here.</summary>
 public static class ResourceTypes
@@ -87,10 +94,31 @@ public static class ResourceTypes
         SelfSubjectAccessReview.KindName, false, [], ["create"], typeof(SelfSubjectAccessReview))
     { Stored = false };
 
+    public static readonly ResourceType BuildConfigs = new(
+        BuildApi.Group, BuildApi.Version, "buildconfigs", "buildconfig", BuildConfig.KindName, true, ["bc"], AllVerbs,
+        typeof(BuildConfig))
+    {
+        HasStatusSubresource = true,
+        Subresources =
+        [
+            new("instantiate", Build.BuildRequest.KindName, ["create"]),
+            new("instantiatebinary", "BinaryBuildRequestOptions", ["create"]),
+            new("log", "BuildLog", ["get"]),
+        ],
+    };
+
+    public static readonly ResourceType Builds = new(
+        BuildApi.Group, BuildApi.Version, "builds", "build", Build.Build.KindName, true, [], AllVerbs, typeof(Build.Build))
+    {
+        HasStatusSubresource = true,
+        Subresources = [new("log", "BuildLog", ["get"])],
+    };
+
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespaces, Secrets, ImageStreams, Images, ImageStreamTags, ImageStreamImages, ImageStreamImports, ImageStreamMappings,
         RoleBindings, ClusterRoleBindings, OAuthAccessTokens, Users, SelfSubjectAccessReviews,
+        BuildConfigs, Builds,
     ];
 
     public static ResourceType? Find(string group, string resource) =>

@@ -26,6 +26,12 @@ public static class StrategicMergePatch
             ["status.tags.conditions"] = "type",
         },
         "imagestreamtags" => new Dictionary<string, string> { ["conditions"] = "type" },
+        "buildconfigs" => new Dictionary<string, string>
+        {
+            ["spec.strategy.dockerStrategy.env"] = "name",
+            ["spec.strategy.dockerStrategy.buildArgs"] = "name",
+            ["spec.strategy.sourceStrategy.env"] = "name",
+        },
         _ => new Dictionary<string, string>(),
     };
 

@@ -49,8 +49,13 @@ public sealed record ApiResponse(HttpStatusCode Status, JsonNode? Body, string T
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private TestServer(ImageStreamsServer server, TempDirectory data, ServerOptions options, string? authorityPath)
+    private readonly Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? _services;
+
+    private TestServer(ImageStreamsServer server, TempDirectory data, ServerOptions options, string? authorityPath,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
+        _services = services;
+        _services = services;
         Server = server;
         Data = data;
         Options = options;
@@ -98,7 +103,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary><c>127.0.0.1:PORT</c>.</summary>
     public string HostPort => Server.BaseAddress.Authority;
 
-    public static async Task<TestServer> StartAsync(ServerOptions? options = null, TempDirectory? data = null, bool tls = false)
+    /// <param name="services">Services added after the server's own (a test's image builder).</param>
+    public static async Task<TestServer> StartAsync(ServerOptions? options = null, TempDirectory? data = null, bool tls = false,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         data ??= new TempDirectory("imagestreams-server");
         options = (options ?? new ServerOptions()) with { Listen = "127.0.0.1:0", DataDir = data.Combine("data") };
@@ -111,15 +118,16 @@ public sealed class TestServer : IAsyncDisposable
             certificates.WriteServerPem(System.Net.IPAddress.Loopback, data.Combine("server.crt"), data.Combine("server.key"));
             options = options with { TlsCertFile = data.Combine("server.crt"), TlsPrivateKeyFile = data.Combine("server.key") };
         }
-        return new TestServer(await ImageStreamsServer.StartAsync(options), data, options, authority);
+        return new TestServer(await ImageStreamsServer.StartAsync(options, services), data, options, authority, services);
     }
 
-    /// <summary>Stops this server and starts a new one on the same data directory (a restart).</summary>
-    public async Task<TestServer> RestartAsync()
+    /// <summary>Stops this server and starts a new one on the same data directory (a restart), with the same or other services.</summary>
+    public async Task<TestServer> RestartAsync(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         Client.Dispose();
         await Server.DisposeAsync();
-        return new TestServer(await ImageStreamsServer.StartAsync(Options), Data, Options, AuthorityPath);
+        services ??= _services;
+        return new TestServer(await ImageStreamsServer.StartAsync(Options, services), Data, Options, AuthorityPath, services);
     }
 
     public async ValueTask DisposeAsync()

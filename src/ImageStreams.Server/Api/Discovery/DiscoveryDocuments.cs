@@ -72,6 +72,17 @@ internal static class DiscoveryDocuments
                     ["verbs"] = new JsonArray(StatusVerbs.Select(v => (JsonNode)v).ToArray()),
                 });
             }
+            foreach (var subresource in type.Subresources)
+            {
+                resources.Add(new JsonObject
+                {
+                    ["name"] = $"{type.Resource}/{subresource.Name}",
+                    ["singularName"] = "",
+                    ["namespaced"] = type.Namespaced,
+                    ["kind"] = subresource.Kind,
+                    ["verbs"] = new JsonArray(subresource.Verbs.Select(v => (JsonNode)v).ToArray()),
+                });
+            }
         }
         return new JsonObject
         {
