@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using ImageStreams.Builder;
-using ImageStreams.Builder;
 using ImageStreams.Controllers;
 using ImageStreams.Controllers.Builds;
 using ImageStreams.Controllers.Import;
@@ -15,7 +14,6 @@ using ImageStreams.Resources;
 using ImageStreams.Server.Api;
 using ImageStreams.Server.Builds;
 using ImageStreams.Server.WebConsole;
-using ImageStreams.Server.Builds;
 using ImageStreams.Server.Metrics;
 using ImageStreams.Server.Scheduling;
 using ImageStreams.Server.Hosting;
