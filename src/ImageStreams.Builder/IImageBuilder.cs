@@ -52,6 +52,9 @@ public sealed record BuildRequest
 
     /// <summary>How to reach the output registry.</summary>
     public RegistryAccess OutputAccess { get; init; } = RegistryAccess.Anonymous;
+
+    /// <summary>The platform (<c>os/arch[/variant]</c>) picked from a multi-platform base; null for the Dockerfile's <c>--platform</c> or the builder's default (linux/amd64).</summary>
+    public string? Platform { get; init; }
 }
 
 /// <summary>What a finished build produced.</summary>
@@ -65,6 +68,9 @@ public sealed record BuildResult
 
     /// <summary>Which builder made it: "native" or "buildah".</summary>
     public required string Builder { get; init; }
+
+    /// <summary>The blob bytes the build uploaded to the output registry (layers and config; mounted and reused blobs count 0); -1 when the builder cannot tell.</summary>
+    public long BytesUploaded { get; init; } = -1;
 }
 
 /// <summary>Builds an image from a request and pushes it; progress goes to the log as lines a user reads.</summary>

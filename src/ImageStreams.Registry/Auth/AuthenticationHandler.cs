@@ -133,7 +133,7 @@ internal sealed class AuthenticationHandler(TokenCache tokens, RegistryClientOpt
         {
             query.Append("service=").Append(Uri.EscapeDataString(key.Service)).Append('&');
         }
-        query.Append("scope=").Append(Uri.EscapeDataString(key.Scope));
+        query.AppendJoin('&', key.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(scope => "scope=" + Uri.EscapeDataString(scope)));
         var uri = new UriBuilder(realm) { Query = query.ToString()[1..] }.Uri;
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Options.Set(RegistryRequestContext.Key, context with { Kind = RequestKind.Token });

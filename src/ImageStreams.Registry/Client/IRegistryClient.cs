@@ -13,7 +13,7 @@ public interface IRegistryClient
     ITagOperations Tags { get; }
 }
 
-/// <summary>Manifests: distribution spec "Pulling manifests" and "Checking if content exists".</summary>
+/// <summary>Manifests: distribution spec "Pulling manifests", "Checking if content exists" and "Pushing Manifests".</summary>
 public interface IManifestOperations
 {
     /// <summary>
@@ -27,9 +27,15 @@ public interface IManifestOperations
     /// the registry's Docker-Content-Digest header when sent.
     /// </summary>
     Task<Manifest> GetAsync(ImageReference reference, RegistryAccess access, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a manifest under the reference's tag (or digest): distribution spec "Pushing Manifests". Its blobs must be in
+    /// the repository already. Returns its descriptor; the registry's Docker-Content-Digest is checked against the bytes.
+    /// </summary>
+    Task<Descriptor> PutAsync(ImageReference reference, string mediaType, ReadOnlyMemory<byte> content, RegistryAccess access, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Blobs: distribution spec "Pulling blobs", read into memory (image configs) or streamed (layers).</summary>
+/// <summary>Blobs: distribution spec "Pulling blobs", read into memory (image configs) or streamed (layers), and "Pushing blobs".</summary>
 public interface IBlobOperations
 {
     /// <summary>The size and media type of a blob, from one HEAD request.</summary>
@@ -45,6 +51,26 @@ public interface IBlobOperations
     /// timeout fails with <see cref="Errors.RegistryErrorReason.Timeout"/>. The caller disposes the result.
     /// </summary>
     Task<BlobContent> OpenAsync(ImageReference repository, Digest digest, RegistryAccess access, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Uploads a blob in one request (distribution spec "Pushing a blob monolithically": POST, then PUT <c>?digest=</c>).
+    /// <paramref name="open"/> is called for each attempt, so a retry sends the bytes again.
+    /// </summary>
+    Task<Descriptor> UploadAsync(ImageReference repository, Descriptor blob, Func<Stream> open, RegistryAccess access, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Uploads a blob read once from <paramref name="content"/> in chunks of <paramref name="chunkSize"/> bytes
+    /// (distribution spec "Pushing a blob in chunks": POST, PATCH with Content-Range per chunk, PUT <c>?digest=</c>);
+    /// only one chunk is held in memory, so a blob streamed from another registry is copied without a temporary file.
+    /// </summary>
+    Task<Descriptor> UploadChunkedAsync(ImageReference repository, Descriptor blob, Stream content, int chunkSize, RegistryAccess access, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Mounts a blob of <paramref name="from"/> (same registry) into <paramref name="repository"/> without moving its bytes
+    /// (distribution spec "Mounting a blob from another repository"). False when the registry could not mount it
+    /// (it lacks the blob or the access), in which case the caller uploads it.
+    /// </summary>
+    Task<bool> MountAsync(ImageReference repository, Digest digest, ImageReference from, RegistryAccess access, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Tags: distribution spec "Listing tags".</summary>

@@ -1,4 +1,5 @@
 using ImageStreams.Registry.Errors;
+using ImageStreams.Registry.Http;
 using ImageStreams.Registry.Manifests;
 using ImageStreams.Registry.References;
 
@@ -62,6 +63,23 @@ internal sealed class ManifestOperations(RegistryConnection connection) : IManif
             throw RegistryErrors.ContentIntegrity(context.Reference!, $"the manifest has digest {manifest.Digest}, not {source} {expected}");
         }
         return manifest;
+    }
+
+    public async Task<Descriptor> PutAsync(ImageReference reference, string mediaType, ReadOnlyMemory<byte> content, RegistryAccess access, CancellationToken cancellationToken = default)
+    {
+        var context = RegistryConnection.Context(reference, access) with { Actions = "pull,push" };
+        var digest = Digest.Compute(content.Span);
+        if (reference.Digest is { } pinned && pinned != digest)
+        {
+            throw RegistryErrors.ContentIntegrity(context.Reference!, $"the manifest has digest {digest}, not {pinned}");
+        }
+        using var response = await connection.SendAsync(
+            context, HttpMethod.Put, PathOf(reference), null, ReplayableContent.FromBytes(content, mediaType), cancellationToken).ConfigureAwait(false);
+        if (RegistryConnection.ContentDigest(response, context) is { } stored && stored != digest)
+        {
+            throw RegistryErrors.ContentIntegrity(context.Reference!, $"the registry stored the manifest as {stored}, not {digest}");
+        }
+        return new Descriptor(mediaType, digest, content.Length);
     }
 
     private static string PathOf(ImageReference reference) =>

@@ -23,13 +23,25 @@ internal sealed class RegistryConnection(RegistryHttpPipeline pipeline, Registry
     };
 
     /// <summary>Sends <paramref name="method"/> to <paramref name="pathAndQuery"/> (relative to the registry root); returns only successful answers.</summary>
+    public Task<HttpResponseMessage> SendAsync(
+        RegistryRequestContext context, HttpMethod method, string pathAndQuery, IEnumerable<string>? accept, CancellationToken cancellationToken) =>
+        SendAsync(context, method, pathAndQuery, accept, null, cancellationToken);
+
+    /// <summary>
+    /// Sends <paramref name="method"/> to <paramref name="target"/>: a path relative to the registry root, or an absolute
+    /// URL a registry answered with (an upload's Location). A body must be a <see cref="ReplayableContent"/>, so retries and
+    /// auth round trips can send it again. Returns only successful answers.
+    /// </summary>
     public async Task<HttpResponseMessage> SendAsync(
-        RegistryRequestContext context, HttpMethod method, string pathAndQuery, IEnumerable<string>? accept, CancellationToken cancellationToken)
+        RegistryRequestContext context, HttpMethod method, string target, IEnumerable<string>? accept, ReplayableContent? content, CancellationToken cancellationToken)
     {
         try
         {
             var endpoint = await endpoints.ResolveAsync(context, cancellationToken).ConfigureAwait(false);
-            using var request = new HttpRequestMessage(method, new Uri(endpoint.BaseUri, pathAndQuery.TrimStart('/')));
+            var uri = Uri.TryCreate(target, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https"
+                ? absolute
+                : new Uri(endpoint.BaseUri, target.TrimStart('/'));
+            using var request = new HttpRequestMessage(method, uri) { Content = content };
             foreach (var mediaType in accept ?? [])
             {
                 request.Headers.Accept.ParseAdd(mediaType);

@@ -43,7 +43,14 @@ internal sealed record RegistryRequestContext
 
     public RequestKind Kind { get; init; }
 
-    public string Scope => $"repository:{Repository}:pull";
+    /// <summary>The actions a token must allow on <see cref="Repository"/>: <c>pull</c>, or <c>pull,push</c> for writes.</summary>
+    public string Actions { get; init; } = "pull";
+
+    /// <summary>The repository a cross-repository mount reads from; its pull scope is asked for too.</summary>
+    public string? MountFrom { get; init; }
+
+    /// <summary>The token scopes, space-separated (the token request repeats <c>scope=</c> for each).</summary>
+    public string Scope => $"repository:{Repository}:{Actions}" + (MountFrom is null ? "" : $" repository:{MountFrom}:pull");
 
     public static RegistryRequestContext? Of(HttpRequestMessage request) =>
         request.Options.TryGetValue(Key, out var context) ? context : null;
@@ -51,13 +58,22 @@ internal sealed record RegistryRequestContext
 
 internal static class HttpRequestMessageExtensions
 {
-    /// <summary>A new message for sending again (a message can be sent once). Registry reads carry no body.</summary>
+    /// <summary>
+    /// A new message for sending again (a message can be sent once). Reads carry no body; writes carry a
+    /// <see cref="ReplayableContent"/>, which is opened again for the copy.
+    /// </summary>
     public static HttpRequestMessage Copy(this HttpRequestMessage request)
     {
         var copy = new HttpRequestMessage(request.Method, request.RequestUri)
         {
             Version = request.Version,
             VersionPolicy = request.VersionPolicy,
+            Content = request.Content switch
+            {
+                null => null,
+                ReplayableContent replayable => replayable.Clone(),
+                _ => throw new InvalidOperationException("only a replayable request body can be sent again"),
+            },
         };
         foreach (var header in request.Headers)
         {
