@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using ImageStreams.Controllers.Import;
 using ImageStreams.Controllers.Scheduling;
 using ImageStreams.Controllers.Tags;
+using ImageStreams.Controllers.Triggers;
 using ImageStreams.Registry.Client;
 using ImageStreams.Registry.Inspection;
 using ImageStreams.Resources;
@@ -33,6 +34,21 @@ public static class ControllersServiceCollectionExtensions
         services.AddHostedService<ImportController>();
         services.AddHostedService<TagTrackingController>();
         services.AddScheduledImport(scheduledImportOptions ?? new ScheduledImportOptions());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the trigger controller: builds started by moved tags and by the creation of BuildConfigs. Needs the
+    /// resources and an <see cref="IRegistryHost"/> (to recognise our own pull specs in Dockerfiles).
+    /// </summary>
+    public static IServiceCollection AddBuildTriggers(this IServiceCollection services, TriggerOptions? options = null)
+    {
+        options ??= new TriggerOptions();
+        options.Validate();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(options);
+        services.TryAddSingleton<BuildTriggerController>();
+        services.AddHostedService(sp => sp.GetRequiredService<BuildTriggerController>());
         return services;
     }
 }

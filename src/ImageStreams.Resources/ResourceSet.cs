@@ -31,7 +31,7 @@ public sealed class ResourceSet
         Images = new ResourceStore<ImageModel>(store, new ImageStrategy(), lifecycle, time);
         ImageStreamTags = new ImageStreamTagView(ImageStreams, Images);
         ImageStreamImages = new ImageStreamImageView(ImageStreams, Images);
-        BuildConfigs = new ResourceStore<BuildConfig>(store, new BuildConfigStrategy(), lifecycle, time);
+        BuildConfigs = new TriggerCycleGuard(new ResourceStore<BuildConfig>(store, new BuildConfigStrategy(), lifecycle, time));
         Builds = new ResourceStore<BuildModel>(store, new BuildResourceStrategy(), lifecycle, time);
         BuildInstantiator = new BuildInstantiator(BuildConfigs, Builds, time);
         Handlers =

@@ -157,6 +157,7 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             new RegistryClientOptions { CaBundlePath = string.IsNullOrEmpty(options.RegistryCaBundle) ? null : options.RegistryCaBundle },
             new ImageInspectorOptions { DefaultPlatform = string.IsNullOrEmpty(options.ImportPlatform) ? null : Platform.Parse(options.ImportPlatform) },
             options.ScheduledImport);
+        builder.Services.AddBuildTriggers(options.Triggers);
         builder.Services.AddImageStreamsApi();
         builder.Services.AddSingleton<IRegistryAuthorizer, RegistryRequestAuthorizer>();
         builder.Services.AddSingleton<IUpstreamCredentials>(sp => new PullSecretCredentials(new PullSecrets(sp.GetRequiredService<ResourceSet>().Secrets)));

@@ -1,4 +1,5 @@
 using ImageStreams.Controllers.Scheduling;
+using ImageStreams.Controllers.Triggers;
 
 namespace ImageStreams.Server;
 
@@ -49,6 +50,9 @@ public sealed record ServerOptions
     /// <summary>Scheduled import of tags with <c>importPolicy.scheduled</c>: interval, limits, backoff.</summary>
     public ScheduledImportOptions ScheduledImport { get; init; } = new();
 
+    /// <summary>Image change triggers: builds started by moved tags, webhooks and workload image rewrites.</summary>
+    public TriggerOptions Triggers { get; init; } = new();
+
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> with a message for the user.</summary>
     public void Validate()
     {
@@ -73,6 +77,7 @@ public sealed record ServerOptions
             throw new ArgumentException("--max-watch-seconds must be at least 1");
         }
         ScheduledImport.Validate();
+        Triggers.Validate();
         if (MaxRepositoryTags is 0 or < -1)
         {
             throw new ArgumentException("--max-repository-tags must be positive, or -1 for no limit");
