@@ -45,8 +45,11 @@ public static class TriggerCycles
             return false;
         }
 
+        // buildconfig ns/c outputs to ns/x:latest, which triggers buildconfig ns/a, which outputs to ..., which triggers buildconfig ns/c
         string Describe(List<(Node Node, StreamTagKey Tag)> steps) =>
-            string.Join(", ", steps.Select(s => $"buildconfig {s.Node.Key} outputs to {s.Tag}, which triggers")) + $" buildconfig {start.Key}";
+            $"buildconfig {steps[0].Node.Key} outputs to {steps[0].Tag}" +
+            string.Concat(steps.Skip(1).Select(s => $", which triggers buildconfig {s.Node.Key}, which outputs to {s.Tag}")) +
+            $", which triggers buildconfig {start.Key}";
     }
 
     private static string Key(BuildConfig config) => $"{config.Metadata.Namespace}/{config.Metadata.Name}";
