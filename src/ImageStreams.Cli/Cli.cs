@@ -77,6 +77,8 @@ public static class Cli
               isctl tag rhel7:latest rhel7:stable
               isctl get is
               isctl describe is rhel7
+              isctl new-build ./httpd-base --name httpd-base
+              isctl start-build httpd-base --follow
             """)
         {
             help,
@@ -96,6 +98,10 @@ public static class Cli
             DeleteCommand.Create(host),
             ImportImageCommand.Create(host),
             TagCommand.Create(host),
+            NewBuildCommand.Create(host),
+            StartBuildCommand.Create(host),
+            CancelBuildCommand.Create(host),
+            LogsCommand.Create(host),
             NewProjectCommand.Create(host),
             VersionCommand.Create(host),
         ];

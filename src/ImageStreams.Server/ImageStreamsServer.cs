@@ -1,5 +1,6 @@
 using System.Net;
 using ImageStreams.Controllers;
+using ImageStreams.Controllers.Builds;
 using ImageStreams.Controllers.Import;
 using ImageStreams.Distribution;
 using ImageStreams.Distribution.Access;
@@ -9,6 +10,7 @@ using ImageStreams.Registry.Inspection;
 using ImageStreams.Registry.Manifests;
 using ImageStreams.Resources;
 using ImageStreams.Server.Api;
+using ImageStreams.Server.Builds;
 using ImageStreams.Server.Metrics;
 using ImageStreams.Server.Scheduling;
 using ImageStreams.Server.Hosting;
@@ -25,7 +27,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ImageStreams.Server;
 
-/// <summary>The whole server in one process: the API and the controllers (import, tag tracking).</summary>
+/// <summary>The whole server in one process: the API, the registry and the controllers (import, tag tracking, builds).</summary>
 public sealed partial class ImageStreamsServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -49,7 +51,11 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>Starts the server; returns once it accepts requests.</summary>
-    public static async Task<ImageStreamsServer> StartAsync(ServerOptions options, CancellationToken cancellationToken = default)
+    public static Task<ImageStreamsServer> StartAsync(ServerOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, null, cancellationToken);
+
+    /// <summary>Starts the server with services of the caller's added after the defaults (an embedding process or a test replaces a part).</summary>
+    public static async Task<ImageStreamsServer> StartAsync(ServerOptions options, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -66,7 +72,7 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         try
         {
             var registryHost = new ServerRegistryHost(options);
-            app = Build(options, listen, store, registryHost);
+            app = Build(options, listen, store, registryHost, configureServices);
             await app.Services.GetRequiredService<ResourceSet>().InitializeAsync(cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
@@ -121,7 +127,8 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(ServerOptions options, ListenAddress listen, IObjectStore store, IRegistryHost registryHost)
+    private static WebApplication Build(
+        ServerOptions options, ListenAddress listen, IObjectStore store, IRegistryHost registryHost, Action<IServiceCollection>? configureServices)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -158,7 +165,14 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             new ImageInspectorOptions { DefaultPlatform = string.IsNullOrEmpty(options.ImportPlatform) ? null : Platform.Parse(options.ImportPlatform) },
             options.ScheduledImport);
         builder.Services.AddBuildTriggers(options.Triggers);
+        var buildOptions = new BuildOptions
+        {
+            MaxConcurrentBuilds = options.MaxConcurrentBuilds,
+            Directory = Path.Combine(options.DataDir, "builds"),
+        };
+        builder.Services.AddSingleton(new BuildFiles(buildOptions.Directory));
         builder.Services.AddImageStreamsApi();
+        builder.Services.AddImageStreamsBuildsApi();
         builder.Services.AddSingleton<IRegistryAuthorizer, RegistryRequestAuthorizer>();
         builder.Services.AddSingleton<IUpstreamCredentials>(sp => new PullSecretCredentials(new PullSecrets(sp.GetRequiredService<ResourceSet>().Secrets)));
         builder.Services.AddImageStreamsDistribution(new DistributionOptions
@@ -168,6 +182,12 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             MaxOpenUploads = options.RegistryMaxUploads,
             UploadExpiry = TimeSpan.FromMinutes(options.RegistryUploadExpiryMinutes),
         });
+        configureServices?.Invoke(builder.Services);
+        // Builds run where image builders are registered.
+        if (builder.Services.Any(s => s.ServiceType == typeof(Builder.IImageBuilder)))
+        {
+            builder.Services.AddImageStreamsBuilds(buildOptions);
+        }
 
         var app = builder.Build();
         // The registry answers /v2 before the API's middleware, so its errors stay the distribution spec's.

@@ -47,6 +47,12 @@ public sealed record ServerOptions
     /// <summary>Minutes an upload may stay untouched before the registry deletes it as abandoned.</summary>
     public int RegistryUploadExpiryMinutes { get; init; } = 60;
 
+    /// <summary>Builds running at once; more wait as Pending.</summary>
+    public int MaxConcurrentBuilds { get; init; } = 2;
+
+    /// <summary>Largest binary build input (<c>start-build --from-dir/--from-file/--from-archive</c>) the API accepts, in bytes.</summary>
+    public long MaxBuildInputBytes { get; init; } = 1024L * 1024 * 1024;
+
     /// <summary>Scheduled import of tags with <c>importPolicy.scheduled</c>: interval, limits, backoff.</summary>
     public ScheduledImportOptions ScheduledImport { get; init; } = new();
 
@@ -78,6 +84,14 @@ public sealed record ServerOptions
         }
         ScheduledImport.Validate();
         Triggers.Validate();
+        if (MaxConcurrentBuilds < 1)
+        {
+            throw new ArgumentException("--max-concurrent-builds must be at least 1");
+        }
+        if (MaxBuildInputBytes < 1024)
+        {
+            throw new ArgumentException("--max-build-input-bytes must be at least 1024");
+        }
         if (MaxRepositoryTags is 0 or < -1)
         {
             throw new ArgumentException("--max-repository-tags must be positive, or -1 for no limit");

@@ -58,7 +58,7 @@ internal sealed class NativeImageBuilder(IRegistryClient client, BuilderOptions 
         var platformText = stage.From.Flag("platform") is { } flag ? Expand(flag, escape, n => globalArgs.GetValueOrDefault(n), stage.From) : null;
         var platform = ParsePlatform(request.Platform ?? platformText ?? options.DefaultPlatform, stage.From.Line);
         Log(log, $"STEP 1/{steps}: FROM {(named?.Exact() ?? "scratch")}");
-        var baseImage = named is null ? null : await PullBaseAsync(named, request.BaseAccess, platform, log, cancellationToken).ConfigureAwait(false);
+        var baseImage = named is null ? null : await new BaseImageReader(client).ReadAsync(named, request.BaseAccess, platform, log, cancellationToken).ConfigureAwait(false);
 
         var config = new ImageConfig(baseImage?.Config, platform.Os, platform.Architecture, platform.Variant, timestamp);
         if (config.InheritedOnBuild() is { Count: > 0 } triggers)
@@ -206,45 +206,6 @@ internal sealed class NativeImageBuilder(IRegistryClient client, BuilderOptions 
         }
         Log(log, $"Pushed {request.Output.Name}@{pushed.Manifest.Digest} ({pushed.BytesUploaded} bytes uploaded)");
         return new BuildResult { ImageDigest = pushed.Manifest.Digest, Base = baseImage?.Reference, Builder = Name, BytesUploaded = pushed.BytesUploaded };
-    }
-
-    private sealed record BaseImage(ImageReference Reference, Schema2Manifest Manifest, JsonObject Config);
-
-    private async Task<BaseImage> PullBaseAsync(ImageReference named, RegistryAccess access, Platform platform, TextWriter log, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var manifest = await client.Manifests.GetAsync(named, access, cancellationToken).ConfigureAwait(false);
-            var resolved = named.ForDigest(named.Digest ?? manifest.Digest);
-            if (manifest is ManifestList list)
-            {
-                var child = PlatformSelector.Select(list.Manifests, platform, null);
-                manifest = await client.Manifests.GetAsync(named.ForDigest(child.Digest), access, cancellationToken).ConfigureAwait(false);
-            }
-            if (manifest is not Schema2Manifest image)
-            {
-                throw new BuildException(BuildReasons.PullBuilderImageFailed, $"the base image {named.Exact()} has a {manifest.MediaType} manifest; only OCI and Docker schema 2 images can be built on");
-            }
-            var configBytes = await client.Blobs.GetAsync(named, image.Config, access, cancellationToken).ConfigureAwait(false);
-            var config = JsonNode.Parse(configBytes.Span) as JsonObject
-                ?? throw new BuildException(BuildReasons.PullBuilderImageFailed, $"the config of base image {named.Exact()} is not a JSON object");
-            var diffIds = ImageConfig.DiffIds(config);
-            if (diffIds.Count != image.Layers.Count)
-            {
-                throw new BuildException(BuildReasons.PullBuilderImageFailed,
-                    $"the base image {named.Exact()} lists {image.Layers.Count} layers but its config {diffIds.Count} diff IDs");
-            }
-            Log(log, $"--> Base {resolved.Exact()} ({image.Layers.Count} layers, {image.Layers.Sum(l => l.Size)} bytes, not downloaded)");
-            return new BaseImage(resolved, image, config);
-        }
-        catch (RegistryException ex)
-        {
-            throw new BuildException(BuildReasons.PullBuilderImageFailed, $"pulling base image {named.Exact()}: {ex.Message}", ex);
-        }
-        catch (JsonException ex)
-        {
-            throw new BuildException(BuildReasons.PullBuilderImageFailed, $"the config of base image {named.Exact()} is not valid JSON: {ex.Message}", ex);
-        }
     }
 
     private BuiltLayer WriteLayer(

@@ -61,6 +61,63 @@ internal sealed class ApiClient : IDisposable
     public Task<JsonObject> DeleteAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, path, null, requestTimeout, cancellationToken);
 
+    /// <summary>POSTs raw bytes (a binary build input) and returns the created object.</summary>
+    public async Task<JsonObject> PostContentAsync(string path, Stream content, string contentType, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Server + path)) { Content = new StreamContent(content) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, limit.Token);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"cannot reach the server at {Server}: {Reason(e)}", e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException($"the server at {Server} did not accept the upload to {path} within {timeout.TotalSeconds:0}s", e);
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw ToApiException(response.StatusCode, text);
+            }
+            return JsonNode.Parse(text) as JsonObject ?? throw new CliException($"the server answered POST {path} with JSON that is not an object");
+        }
+    }
+
+    /// <summary>Copies a plain-text answer (a build log) to <paramref name="output"/> as it arrives, until the server ends it.</summary>
+    public async Task CopyTextAsync(string path, TextWriter output, CancellationToken cancellationToken)
+    {
+        using var response = await ReceiveAsync(HttpMethod.Get, path, null, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw ToApiException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var reader = new StreamReader(body, Encoding.UTF8);
+        var buffer = new char[8192];
+        try
+        {
+            int read;
+            while ((read = await reader.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                await output.FlushAsync(cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException($"the log stream from {Server} ended unexpectedly: {e.Message}", e);
+        }
+    }
+
     /// <summary>Streams the events of <c>path?watch=true</c> until the server ends the stream or the token fires.</summary>
     public async IAsyncEnumerable<WatchEvent<JsonObject>> WatchAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

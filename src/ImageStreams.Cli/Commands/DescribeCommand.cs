@@ -3,12 +3,13 @@ using System.Text.Json.Nodes;
 using ImageStreams.Cli.Api;
 using ImageStreams.Cli.Printers;
 using ImageStreams.Cli.Resources;
+using ImageStreams.Model.Build;
 using ImageStreams.Model.Image;
 using ImageStreams.Model.Meta;
 
 namespace ImageStreams.Cli.Commands;
 
-/// <summary><c>isctl describe</c>: image streams and images in oc's layout; other kinds as YAML until they have a describer.</summary>
+/// <summary><c>isctl describe</c>: image streams, images, BuildConfigs and builds in oc's layout; other kinds as YAML.</summary>
 internal static class DescribeCommand
 {
     public static Command Create(CliHost host)
@@ -84,8 +85,8 @@ internal static class DescribeCommand
                 string description;
                 try
                 {
-                    description = type == ResourceTypes.ImageStreams
-                        ? await DescribeStreamAsync(context, obj, cancellationToken)
+                    description = type == ResourceTypes.ImageStreams ? await DescribeStreamAsync(context, obj, cancellationToken)
+                        : type == ResourceTypes.BuildConfigs ? await DescribeConfigAsync(context, obj, cancellationToken)
                         : Describe(type, obj, context.Now);
                 }
                 catch (CliException e)
@@ -125,8 +126,23 @@ internal static class DescribeCommand
         return ImageStreamDescriber.Describe(stream, context.Now, schedule);
     }
 
+    /// <summary>A BuildConfig with its builds.</summary>
+    private static async Task<string> DescribeConfigAsync(CommandContext context, JsonObject obj, CancellationToken cancellationToken)
+    {
+        var config = ObjectPrinter.As<BuildConfig>(obj);
+        var path = ResourcePaths.WithQuery(ResourcePaths.Collection(ResourceTypes.Builds, config.Metadata.Namespace),
+            ("labelSelector", $"{BuildApi.BuildConfigLabel}={config.Metadata.Name}"));
+        var list = await context.Api.GetAsync(path, cancellationToken);
+        var builds = (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(ObjectPrinter.As<Build>).ToList();
+        return BuildDescriber.DescribeConfig(config, builds, context.Now);
+    }
+
     private static string Describe(ResourceType type, JsonObject obj, DateTimeOffset now)
     {
+        if (type == ResourceTypes.Builds)
+        {
+            return BuildDescriber.DescribeBuild(ObjectPrinter.As<Build>(obj), now);
+        }
         if (type == ResourceTypes.ImageStreams)
         {
             return ImageStreamDescriber.Describe(ObjectPrinter.As<ImageStream>(obj), now);

@@ -63,6 +63,16 @@ internal static class ServeCommand
             Description = "Minutes an upload may stay untouched before the registry deletes it as abandoned",
             DefaultValueFactory = _ => defaults.RegistryUploadExpiryMinutes,
         };
+        var maxConcurrentBuilds = new Option<int>("--max-concurrent-builds")
+        {
+            Description = "Builds running at once; more wait as Pending",
+            DefaultValueFactory = _ => defaults.MaxConcurrentBuilds,
+        };
+        var maxBuildInputBytes = new Option<long>("--max-build-input-bytes")
+        {
+            Description = "Largest binary build input (start-build --from-dir/--from-file/--from-archive) accepted, in bytes",
+            DefaultValueFactory = _ => defaults.MaxBuildInputBytes,
+        };
         var schedule = defaults.ScheduledImport;
         var scheduledInterval = DurationOption("--scheduled-import-interval",
             "How often each scheduled tag is checked, such as 15m, 1h or 2s (at least 1s)", schedule.Interval);
@@ -104,7 +114,7 @@ internal static class ServeCommand
         {
             listen, dataDir, maxRequestBytes, registryHostname, watchHistory, maxRepositoryTags, importPlatform, registryCaBundle,
             scheduledInterval, disableScheduled, scheduledPerMinute, scheduledConcurrency, registryConcurrency, registryRate, backoff, maxBackoff,
-            registryMaxManifestBytes, registryMaxUploads, registryUploadExpiry,
+            registryMaxManifestBytes, registryMaxUploads, registryUploadExpiry, maxConcurrentBuilds, maxBuildInputBytes,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -132,6 +142,8 @@ internal static class ServeCommand
                 RegistryMaxManifestBytes = parse.GetValue(registryMaxManifestBytes),
                 RegistryMaxUploads = parse.GetValue(registryMaxUploads),
                 RegistryUploadExpiryMinutes = parse.GetValue(registryUploadExpiry),
+                MaxConcurrentBuilds = parse.GetValue(maxConcurrentBuilds),
+                MaxBuildInputBytes = parse.GetValue(maxBuildInputBytes),
             };
             return await RunAsync(host, options, cancellationToken);
         });

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ImageStreams.Model.Build;
 using ImageStreams.Model.Core;
 using ImageStreams.Model.Image;
 using ImageStreams.Model.Meta;
@@ -67,6 +68,24 @@ internal static class ResourceTables
             return [image.Metadata.Name ?? "", image.DockerImageReference ?? ""];
         });
 
+    private static readonly ResourceTable BuildConfigs = new(
+        [new("NAME"), new("TYPE"), new("FROM"), new("LATEST")],
+        (obj, _) =>
+        {
+            var config = ObjectPrinter.As<BuildConfig>(obj);
+            return [config.Metadata.Name ?? "", config.Spec.Strategy.Type ?? "", BuildColumns.From(config.Spec.Source, null),
+                (config.Status?.LastVersion ?? 0).ToString(CultureInfo.InvariantCulture)];
+        });
+
+    private static readonly ResourceTable Builds = new(
+        [new("NAME"), new("TYPE"), new("FROM"), new("STATUS"), new("STARTED"), new("DURATION")],
+        (obj, now) =>
+        {
+            var build = ObjectPrinter.As<Build>(obj);
+            return [build.Metadata.Name ?? "", build.Spec.Strategy.Type ?? "", BuildColumns.From(build.Spec.Source, build.Spec.Revision),
+                BuildColumns.Status(build.Status), AgoOrEmpty(build.Status.StartTimestamp, now), BuildColumns.Duration(build.Status)];
+        });
+
     private static readonly ResourceTable Namespaces = new(
         [new("NAME"), new("STATUS"), new("AGE")],
         (obj, now) =>
@@ -102,6 +121,8 @@ internal static class ResourceTables
         "imagestreamtags" => ImageStreamTags,
         "imagestreamimages" => ImageStreamImages,
         "images" => Images,
+        "buildconfigs" => BuildConfigs,
+        "builds" => Builds,
         "namespaces" => Namespaces,
         "secrets" => Secrets,
         _ => Generic,

@@ -11,7 +11,7 @@ internal sealed record ResourceSelection(ResourceType Type, IReadOnlyList<string
 /// </summary>
 internal static class ResourceArgs
 {
-    public const string KnownTypes = "is (imagestreams), istag (imagestreamtags), isimage (imagestreamimages), images, ns (namespaces), secrets";
+    public const string KnownTypes = "is (imagestreams), istag (imagestreamtags), isimage (imagestreamimages), images, bc (buildconfigs), builds, ns (namespaces), secrets";
 
     public static IReadOnlyList<ResourceSelection> Parse(IReadOnlyList<string> args, string verb)
     {

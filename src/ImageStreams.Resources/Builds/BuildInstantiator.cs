@@ -15,6 +15,12 @@ namespace ImageStreams.Resources.Builds;
 /// </summary>
 public sealed class BuildInstantiator(IResourceClient<BuildConfig> configs, IResourceClient<BuildModel> builds, TimeProvider time)
 {
+    /// <summary>
+    /// Numbers are taken one at a time in this process, so a burst of requests does not spend its retries on conflicts
+    /// with itself; the guarded write still keeps other writers (a second server on the same store) apart.
+    /// </summary>
+    private readonly SemaphoreSlim numbering = new(1, 1);
+
     /// <summary>The cause recorded when a request names none.</summary>
     public const string ManualCause = "Manually triggered";
 
@@ -58,19 +64,28 @@ public sealed class BuildInstantiator(IResourceClient<BuildConfig> configs, IRes
             throw ApiErrors.BadRequest($"build config {ns}/{name} builds from git; binary input is only for BuildConfigs with a binary source");
         }
         var now = time.GetUtcNow();
-        var updated = await configs.GuaranteedUpdateAsync(ns, name, config =>
+        BuildConfig updated;
+        await numbering.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var status = config.Status ?? new BuildConfigStatus();
-            if (request.LastVersion is { } expected && expected != status.LastVersion)
+            updated = await configs.GuaranteedUpdateAsync(ns, name, config =>
             {
-                throw ApiErrors.Conflict(ResourceTypes.BuildConfigs.GroupResource, name,
-                    $"the build config is at version {status.LastVersion}, not {expected} as the request expects");
-            }
-            var number = status.LastVersion + 1;
-            var triggered = Observed(config, Triggered(config, request, now), observedImages, now);
-            var metadata = binary ? config.Metadata : config.Metadata.WithAnnotation(PendingBuildAnnotation, PendingValue(number, request));
-            return config with { Metadata = metadata, Status = status with { LastVersion = number, ImageChangeTriggers = triggered } };
-        }, WriteScope.Status, cancellationToken).ConfigureAwait(false);
+                var status = config.Status ?? new BuildConfigStatus();
+                if (request.LastVersion is { } expected && expected != status.LastVersion)
+                {
+                    throw ApiErrors.Conflict(ResourceTypes.BuildConfigs.GroupResource, name,
+                        $"the build config is at version {status.LastVersion}, not {expected} as the request expects");
+                }
+                var next = status.LastVersion + 1;
+                var triggered = Observed(config, Triggered(config, request, now), observedImages, now);
+                var metadata = binary ? config.Metadata : config.Metadata.WithAnnotation(PendingBuildAnnotation, PendingValue(next, request));
+                return config with { Metadata = metadata, Status = status with { LastVersion = next, ImageChangeTriggers = triggered } };
+            }, WriteScope.Status, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            numbering.Release();
+        }
 
         var number = updated.Status!.LastVersion;
         var build = NewBuild(updated, request, number, binary);

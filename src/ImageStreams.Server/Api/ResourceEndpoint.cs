@@ -14,7 +14,7 @@ namespace ImageStreams.Server.Api;
 /// Serves the resource paths of <c>/api/v1</c> and <c>/apis/{group}/{version}</c>: finds the resource, checks the path's
 /// scope and the verb against the catalogue, decodes the body and hands the request to the resource's handler.
 /// </summary>
-internal sealed class ResourceEndpoint(ResourceHandlers handlers, TableConverter tables, ServerOptions options)
+internal sealed class ResourceEndpoint(ResourceHandlers handlers, TableConverter tables, ServerOptions options, IEnumerable<ISubresourceHandler> subresources)
 {
     private static readonly string[] StatusVerbs = ["get", "update", "patch"];
 
@@ -32,7 +32,12 @@ internal sealed class ResourceEndpoint(ResourceHandlers handlers, TableConverter
             throw ApiErrors.PathNotFound();
         }
         var status = request.Subresource == "status";
-        if (request.Subresource.Length > 0 && !(status && type.HasStatusSubresource))
+        if (request.Subresource.Length > 0 && !status)
+        {
+            await SubresourceAsync(context, type, request).ConfigureAwait(false);
+            return;
+        }
+        if (status && !type.HasStatusSubresource)
         {
             throw ApiErrors.PathNotFound();
         }
@@ -87,6 +92,17 @@ internal sealed class ResourceEndpoint(ResourceHandlers handlers, TableConverter
             default:
                 throw ApiErrors.MethodNotAllowed("the server does not allow this method on the requested resource");
         }
+    }
+
+    private Task SubresourceAsync(HttpContext context, ResourceType type, ApiRequestInfo request)
+    {
+        var handler = subresources.FirstOrDefault(h => h.Type == type && h.Name == request.Subresource)
+                      ?? throw ApiErrors.PathNotFound();
+        if (request.Verb != handler.Verb || request.Namespace.Length == 0 && type.Namespaced)
+        {
+            throw ApiErrors.MethodNotAllowed($"{request.Verb} is not allowed on {type.GroupResource}/{handler.Name}");
+        }
+        return handler.HandleAsync(context, request.Namespace, request.Name);
     }
 
     /// <summary><c>/api</c>, <c>/api/v1</c>, <c>/apis</c>, <c>/apis/{group}</c> and <c>/apis/{group}/{version}</c>.</summary>

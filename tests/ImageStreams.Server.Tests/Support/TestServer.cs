@@ -44,8 +44,12 @@ public sealed record ApiResponse(HttpStatusCode Status, JsonNode? Body, string T
 /// <summary>A real server on 127.0.0.1 with a free port and its own data directory, and a client for it.</summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private TestServer(ImageStreamsServer server, TempDirectory data, ServerOptions options)
+    private readonly Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? _services;
+
+    private TestServer(ImageStreamsServer server, TempDirectory data, ServerOptions options,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
+        _services = services;
         Server = server;
         Data = data;
         Options = options;
@@ -63,19 +67,22 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary><c>127.0.0.1:PORT</c>.</summary>
     public string HostPort => Server.BaseAddress.Authority;
 
-    public static async Task<TestServer> StartAsync(ServerOptions? options = null, TempDirectory? data = null)
+    /// <param name="services">Services added after the server's own (a test's image builder).</param>
+    public static async Task<TestServer> StartAsync(ServerOptions? options = null, TempDirectory? data = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         data ??= new TempDirectory("imagestreams-server");
         options = (options ?? new ServerOptions()) with { Listen = "127.0.0.1:0", DataDir = data.Combine("data") };
-        return new TestServer(await ImageStreamsServer.StartAsync(options), data, options);
+        return new TestServer(await ImageStreamsServer.StartAsync(options, services), data, options, services);
     }
 
-    /// <summary>Stops this server and starts a new one on the same data directory (a restart).</summary>
-    public async Task<TestServer> RestartAsync()
+    /// <summary>Stops this server and starts a new one on the same data directory (a restart), with the same or other services.</summary>
+    public async Task<TestServer> RestartAsync(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         Client.Dispose();
         await Server.DisposeAsync();
-        return new TestServer(await ImageStreamsServer.StartAsync(Options), Data, Options);
+        services ??= _services;
+        return new TestServer(await ImageStreamsServer.StartAsync(Options, services), Data, Options, services);
     }
 
     public async ValueTask DisposeAsync()

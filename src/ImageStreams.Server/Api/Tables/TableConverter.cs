@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ImageStreams.Model.Build;
 using ImageStreams.Model.Core;
 using ImageStreams.Model.Image;
 using ImageStreams.Model.Meta;
@@ -88,6 +89,22 @@ internal sealed class TableConverter(TimeProvider time)
         ],
         "imagestreamtags" => [NameColumn, new Column("Image Reference", "string", "The image the tag points at."), new Column("Updated", "string", "When the tag last moved.")],
         "images" => [NameColumn, new Column("Image Reference", "string", "Where the image was found."), AgeColumn],
+        "buildconfigs" =>
+        [
+            NameColumn,
+            new Column("Type", "string", "The build strategy."),
+            new Column("From", "string", "Where the sources come from."),
+            new Column("Latest", "string", "The number of the latest build."),
+        ],
+        "builds" =>
+        [
+            NameColumn,
+            new Column("Type", "string", "The build strategy."),
+            new Column("From", "string", "Where the sources came from."),
+            new Column("Status", "string", "The phase, with the reason of a failure."),
+            new Column("Started", "string", "When the build started."),
+            new Column("Duration", "string", "How long the build ran."),
+        ],
         _ => [NameColumn, AgeColumn],
     };
 
@@ -112,6 +129,14 @@ internal sealed class TableConverter(TimeProvider time)
                 return [name, istag.Image?.DockerImageReference ?? "", istag.Image is null ? "" : Ago(istag.Metadata.CreationTimestamp)];
             case "images":
                 return [name, ResourceJson.FromNode<Image>(obj).DockerImageReference ?? "", created];
+            case "buildconfigs":
+                var config = ResourceJson.FromNode<BuildConfig>(obj);
+                return [name, config.Spec.Strategy.Type ?? "", BuildColumns.From(config.Spec.Source, null),
+                    (config.Status?.LastVersion ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            case "builds":
+                var build = ResourceJson.FromNode<Build>(obj);
+                return [name, build.Spec.Strategy.Type ?? "", BuildColumns.From(build.Spec.Source, build.Spec.Revision), BuildColumns.Status(build.Status),
+                    build.Status.StartTimestamp is { } started ? Ago(started) : "", BuildColumns.Duration(build.Status)];
             default:
                 return [name, created];
         }
