@@ -1,4 +1,5 @@
 using System.Net;
+using ImageStreams.Builder;
 using ImageStreams.Controllers;
 using ImageStreams.Controllers.Builds;
 using ImageStreams.Controllers.Import;
@@ -170,7 +171,8 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             MaxConcurrentBuilds = options.MaxConcurrentBuilds,
             Directory = Path.Combine(options.DataDir, "builds"),
         };
-        builder.Services.AddSingleton(new BuildFiles(buildOptions.Directory));
+        builder.Services.AddImageBuilders(new BuilderOptions { WorkDirectory = Path.Combine(options.DataDir, "builder") });
+        builder.Services.AddImageStreamsBuilds(buildOptions);
         builder.Services.AddImageStreamsApi();
         builder.Services.AddImageStreamsBuildsApi();
         builder.Services.AddSingleton<IRegistryAuthorizer, RegistryRequestAuthorizer>();
@@ -183,11 +185,6 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             UploadExpiry = TimeSpan.FromMinutes(options.RegistryUploadExpiryMinutes),
         });
         configureServices?.Invoke(builder.Services);
-        // Builds run where image builders are registered.
-        if (builder.Services.Any(s => s.ServiceType == typeof(Builder.IImageBuilder)))
-        {
-            builder.Services.AddImageStreamsBuilds(buildOptions);
-        }
 
         var app = builder.Build();
         // The registry answers /v2 before the API's middleware, so its errors stay the distribution spec's.

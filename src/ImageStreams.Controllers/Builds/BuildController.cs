@@ -4,6 +4,7 @@ using ImageStreams.Controllers.Queue;
 using ImageStreams.Model.Build;
 using ImageStreams.Model.Meta;
 using ImageStreams.Resources;
+using BuildReasons = ImageStreams.Model.Build.BuildReasons;
 using Microsoft.Extensions.Logging;
 using BuildModel = ImageStreams.Model.Build.Build;
 using BuilderRequest = ImageStreams.Builder.BuildRequest;

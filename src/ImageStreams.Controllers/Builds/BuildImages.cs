@@ -9,6 +9,7 @@ using ImageStreams.Registry.Client;
 using ImageStreams.Registry.Errors;
 using ImageStreams.Registry.References;
 using ImageStreams.Resources;
+using BuildReasons = ImageStreams.Model.Build.BuildReasons;
 
 namespace ImageStreams.Controllers.Builds;
 

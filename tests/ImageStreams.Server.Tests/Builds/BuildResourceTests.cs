@@ -144,9 +144,11 @@ public class BuildResourceTests
     [Fact]
     public async Task BuildSpec_CannotChange_ButCancelledCanBeSet()
     {
-        await using var server = await TestServer.StartAsync();
+        var builder = new RecordingBuilder(gated: true);
+        await using var server = await TestServer.StartAsync(services: builder.Services);
         await server.CreateConfigAsync(Config("web"));
         var name = await server.StartBuildAsync("web");
+        await server.WaitForPhaseAsync(name, "Running");
 
         var spec = await server.PatchAsync($"{BuildsPath("default")}/{name}", "application/merge-patch+json", """{"spec":{"output":{"to":{"name":"other:1"}}}}""");
         var cancelled = await server.PatchAsync($"{BuildsPath("default")}/{name}", "application/merge-patch+json", """{"status":{"cancelled":true,"phase":"Complete"}}""");
@@ -155,7 +157,8 @@ public class BuildResourceTests
         Assert.Contains("spec: Forbidden", spec["message"], StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, cancelled.Status);
         Assert.Equal("true", cancelled["status.cancelled"]);
-        Assert.Equal("New", cancelled["status.phase"]);
+        Assert.Equal("Running", cancelled["status.phase"]);
+        await server.WaitForPhaseAsync(name, "Cancelled");
     }
 
     [Fact]

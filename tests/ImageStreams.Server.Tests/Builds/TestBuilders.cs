@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using ImageStreams.Builder;
@@ -83,28 +81,10 @@ public sealed class RecordingBuilder : IImageBuilder
         }
     }
 
-    /// <summary>Registers this builder (and an archive-only source fetcher) with a server.</summary>
+    /// <summary>Puts this builder in place of the server's own.</summary>
     public Action<IServiceCollection> Services => services =>
     {
         services.RemoveAll<IImageBuilder>();
         services.AddSingleton<IImageBuilder>(this);
-        services.TryAddSingleton<ISourceFetcher, ArchiveFetcher>();
     };
-}
-
-/// <summary>Unpacks tar or tar.gz uploads; git is not what these tests cover.</summary>
-public sealed class ArchiveFetcher : ISourceFetcher
-{
-    public Task<string> CloneAsync(string uri, string? gitRef, string destination, TextWriter log, CancellationToken cancellationToken = default) =>
-        throw new BuildException("FetchSourceFailed", "git is not available to this test");
-
-    public async Task ExtractArchiveAsync(Stream archive, string destination, CancellationToken cancellationToken = default)
-    {
-        var buffered = new MemoryStream();
-        await archive.CopyToAsync(buffered, cancellationToken);
-        buffered.Position = 0;
-        var gzip = buffered.Length > 2 && buffered.GetBuffer()[0] == 0x1f && buffered.GetBuffer()[1] == 0x8b;
-        Stream tar = gzip ? new GZipStream(buffered, CompressionMode.Decompress) : buffered;
-        await TarFile.ExtractToDirectoryAsync(tar, destination, overwriteFiles: true, cancellationToken);
-    }
 }
