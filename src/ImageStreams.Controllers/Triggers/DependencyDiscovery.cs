@@ -1,6 +1,5 @@
 using ImageStreams.Builder.Dockerfiles;
 using ImageStreams.Model.Build;
-using ImageStreams.Resources.Builds;
 
 namespace ImageStreams.Controllers.Triggers;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using ImageStreams.Model.Build;
-using ImageStreams.Resources.Builds;
 
 namespace ImageStreams.Controllers.Triggers;
 

@@ -1,8 +1,7 @@
-using ImageStreams.Model.Build;
 using ImageStreams.Model.Image;
 using ImageStreams.Model.Meta;
 
-namespace ImageStreams.Resources.Builds;
+namespace ImageStreams.Model.Build;
 
 /// <summary>One tag of one image stream: <c>namespace/stream:tag</c>.</summary>
 public sealed record StreamTagKey(string Namespace, string Stream, string Tag)
