@@ -212,6 +212,14 @@ public sealed class BuildTriggerController : BackgroundService
             return;
         }
 
+        // A trigger added to a config that has built before starts watching from the image its tag has now.
+        var unseen = lastVersion > 0 ? current.Where(c => BuildTriggers.LastTriggered(config, c.Watched.Tag) is null).ToList() : [];
+        if (unseen.Count > 0)
+        {
+            await RecordAsync(ns, name, unseen.Select(c => Observed(c.Watched.Tag, c.Image)).ToList(), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var moved = current.Where(c => BuildTriggers.LastTriggered(config, c.Watched.Tag) != c.Image).ToList();
         if (moved.Count == 0)
         {
@@ -255,6 +263,27 @@ public sealed class BuildTriggerController : BackgroundService
             // Another writer took the next number or already built this image: look again with what is stored now.
             queue.Add($"{ns}/{name}");
         }
+    }
+
+    /// <summary>Records images as seen by triggers that have none yet, without a build.</summary>
+    private async Task RecordAsync(string ns, string name, IReadOnlyList<ImageChangeTriggerStatus> seen, CancellationToken cancellationToken)
+    {
+        await resources.BuildConfigs.GuaranteedUpdateAsync(ns, name, config =>
+        {
+            bool Same(ImageChangeTriggerStatus a, ImageChangeTriggerStatus b) =>
+                a.From?.Name == b.From?.Name && (a.From?.Namespace ?? ns) == (b.From?.Namespace ?? ns);
+            var statuses = config.Status?.ImageChangeTriggers ?? [];
+            var added = seen.Where(s => !statuses.Any(existing => Same(existing, s) && existing.LastTriggeredImageId is not null)).ToList();
+            return added.Count == 0
+                ? null
+                : config with
+                {
+                    Status = (config.Status ?? new BuildConfigStatus()) with
+                    {
+                        ImageChangeTriggers = [.. statuses.Where(existing => !added.Any(a => Same(existing, a))), .. added],
+                    },
+                };
+        }, WriteScope.Status, cancellationToken).ConfigureAwait(false);
     }
 
     private static ImageChangeTriggerStatus Observed(StreamTagKey tag, string image) =>

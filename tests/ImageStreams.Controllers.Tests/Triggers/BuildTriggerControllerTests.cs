@@ -184,6 +184,10 @@ public class BuildTriggerControllerTests
         {
             await h.CreateAsync(TriggerHarness.Config($"app-{i}", "base:latest", $"app-{i}:latest"));
         }
+        for (var i = 0; i < 10; i++)
+        {
+            await h.WaitForBuildsAsync($"app-{i}", 1, settle: TimeSpan.Zero);
+        }
         for (var round = 2; round <= 4; round++)
         {
             await h.MoveTagAsync("base", "latest", $"v{round}");
@@ -259,5 +263,26 @@ public class BuildTriggerControllerTests
         Assert.Empty(await h.BuildsOfAsync("pinned"));
         var pinned = await h.Resources.BuildConfigs.GetAsync(Ns, "pinned");
         Assert.DoesNotContain(pinned.Spec.Triggers ?? [], t => t.Type == BuildTriggerTypes.ImageChange);
+    }
+
+    [Fact]
+    public async Task ManualFirstBuild_ThenTheTriggerWatchesFromTheCurrentImage_AndBuildsOnceWhenItMoves()
+    {
+        await using var h = await TriggerHarness.StartAsync(startController: false);
+        var first = await h.MoveTagAsync("base", "latest", "v1");
+        await h.CreateAsync(TriggerHarness.Config("app", "base:latest", "app:latest"));
+        // isctl new-build starts the first build itself, guarded so that it is only ever the first.
+        await h.Resources.BuildInstantiator.InstantiateAsync(Ns, "app", new BuildRequest { Metadata = new ObjectMeta { Name = "app" }, LastVersion = 0 });
+        await h.StartControllerAsync();
+        await Task.Delay(1000);
+
+        Assert.Single(await h.BuildsOfAsync("app"));
+        var config = await h.Resources.BuildConfigs.GetAsync(Ns, "app");
+        Assert.Equal(first, Assert.Single(config.Status!.ImageChangeTriggers!).LastTriggeredImageId);
+
+        var second = await h.MoveTagAsync("base", "latest", "v2");
+        var builds = await h.WaitForBuildsAsync("app", 2);
+        Assert.Equal(2, builds.Count);
+        Assert.Equal(second, builds[1].Spec.TriggeredBy![0].ImageChangeBuild!.ImageId);
     }
 }
