@@ -78,14 +78,21 @@ public sealed class Seed002TriggerTests(RegistryFixture fixture) : IDisposable
         Assert.Equal(0, (await cli.RunAsync("new-project", ns)).ExitCode);
         foreach (var (name, to) in new[] { ("a", "y:latest"), ("b", "x:latest") })
         {
-            var yaml = $$"""
+            var yaml = $"""
                 apiVersion: build.openshift.io/v1
                 kind: BuildConfig
-                metadata: {name: {{name}}}
+                metadata:
+                  name: {name}
                 spec:
-                  source: {dockerfile: "FROM scratch"}
-                  strategy: {dockerStrategy: {}}
-                  output: {to: {kind: ImageStreamTag, name: "{{to}}"}}
+                  source:
+                    dockerfile: "FROM scratch"
+                  strategy:
+                    dockerStrategy:
+                      noCache: true
+                  output:
+                    to:
+                      kind: ImageStreamTag
+                      name: "{to}"
                 """;
             Assert.Equal(0, (await cli.RunWithInputAsync(yaml, "create", "-f", "-")).ExitCode);
         }
