@@ -8,6 +8,7 @@ using ImageStreams.Registry.Inspection;
 using ImageStreams.Resources;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace ImageStreams.Controllers;
 
@@ -38,7 +39,8 @@ public static class ControllersServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers the trigger controller: builds started by moved tags and by the creation of BuildConfigs. Needs the
+    /// Registers the trigger controllers: builds started by moved tags and by the creation of BuildConfigs, and webhooks
+    /// of annotated image streams. Needs the
     /// resources and an <see cref="IRegistryHost"/> (to recognise our own pull specs in Dockerfiles).
     /// </summary>
     public static IServiceCollection AddBuildTriggers(this IServiceCollection services, TriggerOptions? options = null)
@@ -49,6 +51,8 @@ public static class ControllersServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.TryAddSingleton<BuildTriggerController>();
         services.AddHostedService(sp => sp.GetRequiredService<BuildTriggerController>());
+        services.AddHostedService(sp => new WebhookController(
+            sp.GetRequiredService<ResourceSet>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookController>>()));
         return services;
     }
 }
