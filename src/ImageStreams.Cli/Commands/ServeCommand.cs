@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ImageStreams.Controllers.Scheduling;
+using ImageStreams.Controllers.Triggers;
 using ImageStreams.Server;
 
 namespace ImageStreams.Cli.Commands;
@@ -73,6 +74,11 @@ internal static class ServeCommand
             Description = "Largest binary build input (start-build --from-dir/--from-file/--from-archive) accepted, in bytes",
             DefaultValueFactory = _ => defaults.MaxBuildInputBytes,
         };
+        var triggerWorkers = new Option<int>("--trigger-workers")
+        {
+            Description = "BuildConfigs the image change trigger controller syncs at once",
+            DefaultValueFactory = _ => defaults.Triggers.Workers,
+        };
         var schedule = defaults.ScheduledImport;
         var scheduledInterval = DurationOption("--scheduled-import-interval",
             "How often each scheduled tag is checked, such as 15m, 1h or 2s (at least 1s)", schedule.Interval);
@@ -115,6 +121,7 @@ internal static class ServeCommand
             listen, dataDir, maxRequestBytes, registryHostname, watchHistory, maxRepositoryTags, importPlatform, registryCaBundle,
             scheduledInterval, disableScheduled, scheduledPerMinute, scheduledConcurrency, registryConcurrency, registryRate, backoff, maxBackoff,
             registryMaxManifestBytes, registryMaxUploads, registryUploadExpiry, maxConcurrentBuilds, maxBuildInputBytes,
+            triggerWorkers,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -144,6 +151,7 @@ internal static class ServeCommand
                 RegistryUploadExpiryMinutes = parse.GetValue(registryUploadExpiry),
                 MaxConcurrentBuilds = parse.GetValue(maxConcurrentBuilds),
                 MaxBuildInputBytes = parse.GetValue(maxBuildInputBytes),
+                Triggers = new TriggerOptions { Workers = parse.GetValue(triggerWorkers) },
             };
             return await RunAsync(host, options, cancellationToken);
         });
