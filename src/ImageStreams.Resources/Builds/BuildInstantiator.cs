@@ -93,7 +93,17 @@ public sealed class BuildInstantiator(IResourceClient<BuildConfig> configs, IRes
         {
             await beforeCreate(build, cancellationToken).ConfigureAwait(false);
         }
-        var created = await builds.CreateAsync(ns, build, new WriteOptions(WriteScope.All), cancellationToken).ConfigureAwait(false);
+        BuildModel created;
+        try
+        {
+            created = await builds.CreateAsync(ns, build, new WriteOptions(WriteScope.All), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException e) when (e.Reason == StatusReasons.AlreadyExists && !binary)
+        {
+            // The number is ours alone, so the build is this request's, made from the pending annotation by
+            // CompletePendingAsync while this request was between its two writes.
+            created = await builds.GetAsync(ns, build.Metadata.Name!, cancellationToken).ConfigureAwait(false);
+        }
         if (!binary)
         {
             await ClearPendingAsync(ns, name, number, cancellationToken).ConfigureAwait(false);
