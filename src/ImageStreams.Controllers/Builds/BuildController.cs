@@ -292,6 +292,7 @@ internal sealed partial class BuildController : ResourceController<BuildModel>
                 throw new BuildException(BuildReasons.FetchSourceFailed, $"cannot fetch the sources from {git.Uri}: {e.Message}", e);
             }
             await log.WriteLineAsync($"Commit {commit}").ConfigureAwait(false);
+            await RecordRevisionAsync(build, commit, cancellationToken).ConfigureAwait(false);
         }
         else if (source.Binary is { } binary)
         {
@@ -342,6 +343,16 @@ internal sealed partial class BuildController : ResourceController<BuildModel>
             return current with { Spec = current.Spec with { Strategy = strategy } };
         }, WriteScope.All, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Records the commit checked out, as OpenShift does in spec.revision.</summary>
+    private Task RecordRevisionAsync(BuildModel build, string commit, CancellationToken cancellationToken) =>
+        resources.Builds.GuaranteedUpdateAsync(build.Metadata.Namespace, build.Metadata.Name!, current => current with
+        {
+            Spec = current.Spec with
+            {
+                Revision = new SourceRevision { Type = BuildSourceTypes.Git, Git = new GitSourceRevision { Commit = commit } },
+            },
+        }, WriteScope.All, cancellationToken).AsTask();
 
     /// <summary>After a build ended: the next waiting build of its BuildConfig may start, and old builds go.</summary>
     private async Task EndedAsync(BuildModel build, CancellationToken cancellationToken)

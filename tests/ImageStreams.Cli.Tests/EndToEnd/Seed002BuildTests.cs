@@ -62,6 +62,9 @@ public sealed class Seed002BuildTests(RegistryFixture fixture) : IDisposable
             Assert.Equal(baseLayers.Count + 1, layers.Count);
             Assert.Equal(baseLayers, layers.Take(baseLayers.Count));
         }
+        var commit = (await ProcessRunner.RunCheckedAsync("git", ["-C", repository, "rev-parse", "HEAD"])).StandardOutput.Trim();
+        Assert.Equal(commit, baseBuild["spec"]!["revision"]!["git"]!["commit"]!.GetValue<string>());
+        Assert.Matches($@"(?m)^httpd-base-1\s+Docker\s+Git@{commit[..7]}\s+Complete\s", (await cli.RunAsync("get", "builds")).Out);
         var describeBase = await cli.RunAsync("describe", "is", "httpd-base");
         Assert.Contains($"* {fixture.ServerHost}/{ns}/httpd-base@{baseDigest}", describeBase.Out, StringComparison.Ordinal);
         var describeConfig = await cli.RunAsync("describe", "bc", "httpd-base");
