@@ -1,4 +1,5 @@
 using ImageStreams.Builder.Buildah;
+using ImageStreams.Builder.Dockerfiles;
 using ImageStreams.Builder.Native;
 
 namespace ImageStreams.Builder;

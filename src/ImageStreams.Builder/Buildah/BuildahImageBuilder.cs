@@ -49,7 +49,7 @@ internal sealed class BuildahImageBuilder(IRegistryClient client, BuilderOptions
             var build = new List<string>(Global(work))
             {
                 "bud", "--isolation", "chroot", "--layers=false", "--pull-always",
-                $"--tls-verify={TlsVerify(request.Base?.RegistryHost, request.BaseAccess)}",
+                $"--tls-verify={TlsVerify(PullHost(request), request.BaseAccess)}",
                 "-f", dockerfilePath, "-t", image,
             };
             if (await AuthFileAsync(work, "pull-auth.json", request.Base, request.BaseAccess, cancellationToken).ConfigureAwait(false) is { } pullAuth)
@@ -185,8 +185,23 @@ internal sealed class BuildahImageBuilder(IRegistryClient client, BuilderOptions
         return quoted.Append('"').ToString();
     }
 
+    // Plain HTTP and unverified TLS only for an insecure registry or one on loopback, as the registry client does.
     private static string TlsVerify(string? registryHost, RegistryAccess access) =>
-        access.Insecure || registryHost is null || ImageReference.IsLoopback(registryHost) ? "false" : "true";
+        access.Insecure || (registryHost is not null && ImageReference.IsLoopback(registryHost)) ? "false" : "true";
+
+    // The registry pulled from: the strategy's base, else the final FROM when it is a plain reference.
+    private static string? PullHost(BuildRequest request)
+    {
+        if (request.Base is { } baseImage)
+        {
+            return baseImage.RegistryHost;
+        }
+        if (request.Strategy != BuildStrategyKind.Docker)
+        {
+            return null;
+        }
+        return ImageReference.TryParse(DockerfileSource.Load(request).FinalStage.BaseImage, out var from) ? from.RegistryHost : null;
+    }
 
     private IEnumerable<string> Global(string work) =>
         ["--root", Path.Combine(work, "root"), "--runroot", Path.Combine(work, "runroot"), "--storage-driver", "vfs"];

@@ -102,7 +102,15 @@ internal sealed class BuildContext
             var exists = File.Exists(full) || Directory.Exists(full) || IsSymlink(full);
             return exists && !ignore.IsExcluded(cleaned) ? [cleaned] : [];
         }
-        var pattern = new PathPattern(cleaned);
+        PathPattern pattern;
+        try
+        {
+            pattern = new PathPattern(cleaned);
+        }
+        catch (FormatException ex)
+        {
+            throw new BuildException(BuildReasons.DockerBuildFailed, $"{instruction}: {ex.Message}", ex);
+        }
         return AllPaths().Where(pattern.IsMatch).ToList();
     }
 

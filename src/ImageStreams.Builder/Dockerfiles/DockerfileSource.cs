@@ -1,6 +1,4 @@
-using ImageStreams.Builder.Dockerfiles;
-
-namespace ImageStreams.Builder;
+namespace ImageStreams.Builder.Dockerfiles;
 
 /// <summary>Reads and parses the Dockerfile of a request: the inline one, else the file in the context.</summary>
 internal static class DockerfileSource

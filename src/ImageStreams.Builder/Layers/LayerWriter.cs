@@ -34,8 +34,8 @@ internal sealed record LayerFile(string Path, Digest Digest, Digest DiffId, long
 
 /// <summary>
 /// Writes layers reproducibly: entries sorted by path, every timestamp the same fixed time, owner 0:0 unless
-/// given, no user or group names, PAX format, gzip with zlib's fixed header (mtime 0). The same entries give the
-/// same bytes, so the same input gives the same digest. The digests are computed while writing.
+/// given, no user or group names, GNU tar headers, gzip with zlib's fixed header (mtime 0). The same entries give the
+/// same bytes in any process on any day, so the same input gives the same digest. The digests are computed while writing.
 /// </summary>
 internal static class LayerWriter
 {
@@ -49,7 +49,7 @@ internal static class LayerWriter
             using (var compressed = new HashingStream(file, blobHash))
             using (var gzip = new GZipStream(compressed, level, leaveOpen: true))
             using (var tarStream = new HashingStream(gzip, diffHash))
-            using (var tar = new TarWriter(tarStream, TarEntryFormat.Pax, leaveOpen: true))
+            using (var tar = new TarWriter(tarStream, TarEntryFormat.Gnu, leaveOpen: true))
             {
                 foreach (var entry in entries.OrderBy(e => e.Path, StringComparer.Ordinal))
                 {
@@ -68,10 +68,12 @@ internal static class LayerWriter
     private static void WriteEntry(TarWriter tar, LayerEntry entry, DateTimeOffset timestamp)
     {
         var name = entry.Type == TarEntryType.Directory ? entry.Path.TrimEnd('/') + "/" : entry.Path;
-        // Only mtime goes in the extended header; nothing of the machine or the moment of the build.
-        var tarEntry = new PaxTarEntry(entry.Type, name, new Dictionary<string, string>())
+        // GNU headers: long names go in a fixed "././@LongLink" entry, where PAX headers would carry the process id.
+        var tarEntry = new GnuTarEntry(entry.Type, name)
         {
             ModificationTime = timestamp,
+            AccessTime = timestamp,
+            ChangeTime = timestamp,
             Mode = entry.Mode,
             Uid = entry.Uid,
             Gid = entry.Gid,

@@ -1,4 +1,3 @@
-using ImageStreams.Builder.Layers;
 using ImageStreams.Registry.Client;
 using ImageStreams.Registry.Errors;
 using ImageStreams.Registry.Manifests;
@@ -6,8 +5,11 @@ using ImageStreams.Registry.References;
 
 namespace ImageStreams.Builder.Native;
 
-/// <summary>A layer the build wrote, and its descriptor in the manifest.</summary>
-internal sealed record BuiltLayer(LayerFile File, Descriptor Descriptor);
+/// <summary>
+/// A layer of the build: its descriptor and diff ID, and how to get its file (written already, or written on demand
+/// when the layer cache knew its digest and the registry turns out to lack it).
+/// </summary>
+internal sealed record BuiltLayer(Descriptor Descriptor, Digest DiffId, Func<string> File);
 
 /// <summary>What was pushed: the manifest's descriptor and the bytes that went over the wire for blobs.</summary>
 internal sealed record PushOutcome(Descriptor Manifest, long BytesUploaded);
@@ -38,7 +40,8 @@ internal sealed class ImagePusher(IRegistryClient client, BuilderOptions options
                 Log(log, $"--> Using layer {layer.Descriptor.Digest} already in {output.Name}");
                 return;
             }
-            await client.Blobs.UploadAsync(output, layer.Descriptor, () => File.OpenRead(layer.File.Path), outputAccess, token).ConfigureAwait(false);
+            var path = layer.File();
+            await client.Blobs.UploadAsync(output, layer.Descriptor, () => System.IO.File.OpenRead(path), outputAccess, token).ConfigureAwait(false);
             Interlocked.Add(ref uploaded, layer.Descriptor.Size);
             Log(log, $"--> Pushed layer {layer.Descriptor.Digest} ({layer.Descriptor.Size} bytes)");
         }).ConfigureAwait(false);

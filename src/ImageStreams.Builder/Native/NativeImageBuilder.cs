@@ -21,6 +21,9 @@ internal sealed class NativeImageBuilder(IRegistryClient client, BuilderOptions 
 {
     public const string Name = "native";
 
+    /// <summary>The layer cache's folder under the work directory; it outlives builds.</summary>
+    public const string LayerCacheDirectory = "layer-cache";
+
     public async Task<BuildResult> BuildAsync(BuildRequest request, TextWriter log, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -103,9 +106,9 @@ internal sealed class NativeImageBuilder(IRegistryClient client, BuilderOptions 
                     config.History(instruction.Text);
                     break;
                 case "COPY" or "ADD":
-                    var layer = WriteLayer(instruction, context, config, escape, Lookup, work, layers.Count, timestamp, layerMediaType);
+                    var layer = WriteLayer(instruction, context, config, escape, Lookup, work, layers.Count, timestamp, layerMediaType, request.NoCache, log);
                     layers.Add(layer);
-                    config.AddLayer(layer.File.DiffId, instruction.Text);
+                    config.AddLayer(layer.DiffId, instruction.Text);
                     Log(log, $"--> Layer {layer.Descriptor.Digest} ({layer.Descriptor.Size} bytes)");
                     break;
                 case "WORKDIR":
@@ -210,7 +213,7 @@ internal sealed class NativeImageBuilder(IRegistryClient client, BuilderOptions 
 
     private BuiltLayer WriteLayer(
         DockerfileInstruction instruction, BuildContext context, ImageConfig config, char escape, Func<string, string?> lookup,
-        string work, int index, DateTimeOffset timestamp, string mediaType)
+        string work, int index, DateTimeOffset timestamp, string mediaType, bool noCache, TextWriter log)
     {
         var words = instruction.Json ?? ShellWords.Split(instruction.Arguments, escape, lookup);
         if (instruction.Json is not null)
@@ -253,8 +256,27 @@ internal sealed class NativeImageBuilder(IRegistryClient client, BuilderOptions 
         {
             throw Failed(instruction, ex.Message);
         }
-        var file = LayerWriter.Write(entries, Path.Combine(work, $"layer-{index}.tar.gz"), timestamp, options.LayerCompression);
-        return new BuiltLayer(file, new Descriptor(mediaType, file.Digest, file.Size));
+        var path = Path.Combine(work, $"layer-{index}.tar.gz");
+        var cache = new LayerCache(Path.Combine(options.WorkDirectory, LayerCacheDirectory));
+        var key = LayerCache.Key(entries, timestamp, options.LayerCompression);
+        if (!noCache && cache.Find(key) is { } cached)
+        {
+            Log(log, $"--> Using cached layer {cached.Digest}: the files did not change");
+            return new BuiltLayer(new Descriptor(mediaType, cached.Digest, cached.Size), cached.DiffId, () =>
+            {
+                var written = LayerWriter.Write(entries, path, timestamp, options.LayerCompression);
+                if (written.Digest != cached.Digest)
+                {
+                    cache.Forget(key);
+                    throw new BuildException(BuildReasons.GenericBuildFailed,
+                        $"Dockerfile line {instruction.Line}: the layer cache named {cached.Digest} but the layer is {written.Digest} now; it was dropped, build again");
+                }
+                return written.Path;
+            });
+        }
+        var file = LayerWriter.Write(entries, path, timestamp, options.LayerCompression);
+        cache.Store(key, file);
+        return new BuiltLayer(new Descriptor(mediaType, file.Digest, file.Size), file.DiffId, () => file.Path);
     }
 
     private static IReadOnlyList<string> Command(DockerfileInstruction instruction, ImageConfig config) =>

@@ -111,7 +111,7 @@ public class BuildahImageBuilderTests
         Assert.Equal(BuildReasons.DockerBuildFailed, error.Reason);
         Assert.Contains("buildah bud failed", error.Message);
         Assert.Contains("broken-step", error.Message);
-        Assert.Empty(Directory.EnumerateDirectories(env.Options.WorkDirectory));
+        Assert.Empty(Directory.EnumerateDirectories(env.Options.WorkDirectory, "buildah-*"));
     }
 
     [Fact]
@@ -132,9 +132,26 @@ public class BuildahImageBuilderTests
         }, log, cancel.Token));
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"cancellation took {watch.Elapsed}");
-        Assert.Empty(Directory.EnumerateDirectories(env.Options.WorkDirectory));
+        Assert.Empty(Directory.EnumerateDirectories(env.Options.WorkDirectory, "buildah-*"));
         var sleeping = await ProcessRunner.RunAsync("pgrep", ["-f", "busybox sleep 120"]);
         Assert.Equal("", sleeping.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task Build_WithTheDockerfilesOwnFrom_PullsItFromTheRegistryItNames()
+    {
+        await using var env = await BuildEnvironment.StartAsync();
+        var baseImage = await env.PushBaseAsync();
+
+        var result = await Dispatcher(env).BuildAsync(new BuildRequest
+        {
+            ContextDirectory = env.Context(new Dictionary<string, string>()),
+            Dockerfile = $"FROM {baseImage.Exact()}\nRUN [\"/bin/busybox\", \"true\"]\n",
+            Output = env.Output("team/app:own-from"),
+        }, TextWriter.Null);
+
+        Assert.Equal(BuildahImageBuilder.Name, result.Builder);
+        Assert.Equal(result.ImageDigest.ToString(), await ImageStreams.Testing.Registry.TestImages.ManifestDigestAsync(env.Output("team/app:own-from").Exact()));
     }
 
     [Fact]

@@ -120,11 +120,46 @@ public class NativeImageBuilderTests
         var output = env.Output("team/app:v1");
         var first = await env.Native.BuildAsync(Request(env.Context(AppFiles), baseImage, output), TextWriter.Null);
 
-        var again = await env.Native.BuildAsync(Request(env.Context(AppFiles), baseImage, output), TextWriter.Null);
+        var log = new StringWriter();
+        var again = await env.Native.BuildAsync(Request(env.Context(AppFiles), baseImage, output), log);
 
+        Assert.Contains("--> Using cached layer", log.ToString());
+        Assert.Contains($"--> Using layer {Assert.IsType<Schema2Manifest>(await env.Client.Manifests.GetAsync(output, RegistryAccess.Anonymous)).Layers[^1].Digest} already in", log.ToString());
         Assert.True(first.BytesUploaded > 0);
         Assert.Equal(0, again.BytesUploaded);
         Assert.Equal(first.ImageDigest, again.ImageDigest);
+    }
+
+    [Fact]
+    public async Task Build_CachedLayerTheOutputLacks_IsWrittenAgainAndUploaded()
+    {
+        await using var env = await BuildEnvironment.StartAsync();
+        var baseImage = await env.PushBaseAsync();
+        var first = await env.Native.BuildAsync(Request(env.Context(AppFiles), baseImage, env.Output("team/app:v1")), TextWriter.Null);
+        var log = new StringWriter();
+
+        var elsewhere = await env.Native.BuildAsync(Request(env.Context(AppFiles), baseImage, env.Output("team/copy:v1")), log);
+
+        Assert.Contains("--> Using cached layer", log.ToString());
+        Assert.Contains("--> Pushed layer", log.ToString());
+        Assert.Equal(first.ImageDigest, elsewhere.ImageDigest);
+        Assert.Equal(3, (await BuildEnvironment.SkopeoInspectAsync(env.Output("team/copy:v1").Exact()))["Layers"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Build_ChangedFile_IsNotTakenFromTheLayerCache()
+    {
+        await using var env = await BuildEnvironment.StartAsync();
+        var baseImage = await env.PushBaseAsync();
+        var output = env.Output("team/app:v1");
+        var first = await env.Native.BuildAsync(Request(env.Context(AppFiles), baseImage, output), TextWriter.Null);
+        var changed = new Dictionary<string, string>(AppFiles) { ["conf/app.conf"] = "listen 9090" };
+        var log = new StringWriter();
+
+        var second = await env.Native.BuildAsync(Request(env.Context(changed), baseImage, output), log);
+
+        Assert.NotEqual(first.ImageDigest, second.ImageDigest);
+        Assert.Single(log.ToString().Split('\n'), l => l.StartsWith("--> Using cached layer", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -150,7 +185,7 @@ public class NativeImageBuilderTests
         Assert.NotEqual(first.ImageDigest, rebased.ImageDigest);
         Assert.Equal(fixedBase.ImageDigest, rebased.Base!.Digest);
         Assert.Equal(manifest.Config.Size, rebased.BytesUploaded);
-        Assert.Equal([manifest.Config.Digest.ToString(), rebased.ImageDigest.ToString()], newBlobs.Order());
+        Assert.Equal(new[] { manifest.Config.Digest.ToString(), rebased.ImageDigest.ToString() }.Order(), newBlobs.Order());
         Assert.Equal(4, manifest.Layers.Count);
         foreach (var layer in manifest.Layers)
         {
@@ -249,6 +284,7 @@ public class NativeImageBuilderTests
     [InlineData("FROM scratch\nCOPY --chmod=999 a.txt /\n", "Dockerfile line 2: COPY --chmod=999 is not an octal mode")]
     [InlineData("FROM scratch\nEXPOSE 99999\n", "Dockerfile line 2: EXPOSE invalid port \"99999\"")]
     [InlineData("FROM scratch\nCOPY a.txt\n", "Dockerfile line 2: COPY requires at least two arguments")]
+    [InlineData("FROM scratch\nCOPY [ab /\n", "Dockerfile line 2: COPY: the pattern \"[ab\" has an unclosed '['")]
     public async Task Build_BadInput_FailsWithAMessageNamingTheLine(string dockerfile, string message)
     {
         await using var env = await BuildEnvironment.StartAsync();
