@@ -98,6 +98,7 @@ public static class Cli
             DeleteCommand.Create(host),
             ImportImageCommand.Create(host),
             TagCommand.Create(host),
+            SetCommand.Create(host),
             NewBuildCommand.Create(host),
             StartBuildCommand.Create(host),
             CancelBuildCommand.Create(host),

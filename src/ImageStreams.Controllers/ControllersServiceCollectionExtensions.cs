@@ -2,11 +2,13 @@ using System.Diagnostics.Metrics;
 using ImageStreams.Controllers.Import;
 using ImageStreams.Controllers.Scheduling;
 using ImageStreams.Controllers.Tags;
+using ImageStreams.Controllers.Triggers;
 using ImageStreams.Registry.Client;
 using ImageStreams.Registry.Inspection;
 using ImageStreams.Resources;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace ImageStreams.Controllers;
 
@@ -34,6 +36,24 @@ public static class ControllersServiceCollectionExtensions
         services.AddHostedService<ImportController>();
         services.AddHostedService<TagTrackingController>();
         services.AddScheduledImport(scheduledImportOptions ?? new ScheduledImportOptions());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the trigger controllers: builds started by moved tags and by the creation of BuildConfigs, and webhooks
+    /// of annotated image streams. Needs the
+    /// resources and an <see cref="IRegistryHost"/> (to recognise our own pull specs in Dockerfiles).
+    /// </summary>
+    public static IServiceCollection AddBuildTriggers(this IServiceCollection services, TriggerOptions? options = null)
+    {
+        options ??= new TriggerOptions();
+        options.Validate();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(options);
+        services.TryAddSingleton<BuildTriggerController>();
+        services.AddHostedService(sp => sp.GetRequiredService<BuildTriggerController>());
+        services.AddHostedService(sp => new WebhookController(
+            sp.GetRequiredService<ResourceSet>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookController>>()));
         return services;
     }
 }

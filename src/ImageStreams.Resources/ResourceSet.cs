@@ -35,7 +35,7 @@ public sealed class ResourceSet
         RoleBindings = new ResourceStore<RoleBinding>(store, new RoleBindingStrategy(), lifecycle, time);
         ClusterRoleBindings = new ResourceStore<ClusterRoleBinding>(store, new ClusterRoleBindingStrategy(), lifecycle, time);
         AccessTokens = new ResourceStore<OAuthAccessToken>(store, new OAuthAccessTokenStrategy(), lifecycle, time);
-        BuildConfigs = new ResourceStore<BuildConfig>(store, new BuildConfigStrategy(), lifecycle, time);
+        BuildConfigs = new TriggerCycleGuard(new ResourceStore<BuildConfig>(store, new BuildConfigStrategy(), lifecycle, time));
         Builds = new ResourceStore<BuildModel>(store, new BuildResourceStrategy(), lifecycle, time);
         BuildInstantiator = new BuildInstantiator(BuildConfigs, Builds, time);
         Handlers =

@@ -207,6 +207,7 @@ public sealed partial class ImageStreamsServer : IAsyncDisposable
             new ImageInspectorOptions { DefaultPlatform = string.IsNullOrEmpty(options.ImportPlatform) ? null : Platform.Parse(options.ImportPlatform) },
             options.ScheduledImport);
         builder.Services.AddImageStreamsSecurity(options);
+        builder.Services.AddBuildTriggers(options.Triggers);
         var buildOptions = new BuildOptions
         {
             MaxConcurrentBuilds = options.MaxConcurrentBuilds,

@@ -1,5 +1,6 @@
 using ImageStreams.Controllers.Scheduling;
 using ImageStreams.Registry.Policy;
+using ImageStreams.Controllers.Triggers;
 
 namespace ImageStreams.Server;
 
@@ -100,6 +101,9 @@ public sealed record ServerOptions
     /// <summary>Scheduled import of tags with <c>importPolicy.scheduled</c>: interval, limits, backoff.</summary>
     public ScheduledImportOptions ScheduledImport { get; init; } = new();
 
+    /// <summary>Image change triggers: builds started by moved tags, webhooks and workload image rewrites.</summary>
+    public TriggerOptions Triggers { get; init; } = new();
+
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> with a message for the user.</summary>
     public void Validate()
     {
@@ -124,6 +128,7 @@ public sealed record ServerOptions
             throw new ArgumentException("--max-watch-seconds must be at least 1");
         }
         ScheduledImport.Validate();
+        Triggers.Validate();
         if (MaxConcurrentBuilds < 1)
         {
             throw new ArgumentException("--max-concurrent-builds must be at least 1");

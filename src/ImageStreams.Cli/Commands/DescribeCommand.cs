@@ -125,7 +125,43 @@ internal static class DescribeCommand
                 // The schedule only adds detail; a server without it still gets the rest of the description.
             }
         }
-        return ImageStreamDescriber.Describe(stream, context.Now, schedule);
+        return ImageStreamDescriber.Describe(stream, context.Now, schedule, await TriggeredAsync(context, stream, cancellationToken));
+    }
+
+    /// <summary>Per tag of the stream, the BuildConfigs (in any namespace) whose image change triggers watch it.</summary>
+    private static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>?> TriggeredAsync(
+        CommandContext context, ImageStream stream, CancellationToken cancellationToken)
+    {
+        JsonObject list;
+        try
+        {
+            list = await context.Api.GetAsync(ResourcePaths.Collection(ResourceTypes.BuildConfigs, null), cancellationToken);
+        }
+        catch (ApiException)
+        {
+            // Triggers only add detail; a reader who may not list BuildConfigs still gets the rest.
+            return null;
+        }
+        var triggered = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var config in (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(ObjectPrinter.As<BuildConfig>))
+        {
+            foreach (var watched in BuildTriggers.Watched(config))
+            {
+                if (watched.Tag.Namespace != stream.Metadata.Namespace || watched.Tag.Stream != stream.Metadata.Name)
+                {
+                    continue;
+                }
+                var name = config.Metadata.Namespace == stream.Metadata.Namespace
+                    ? $"buildconfig/{config.Metadata.Name}"
+                    : $"buildconfig/{config.Metadata.Namespace}/{config.Metadata.Name}";
+                if (!triggered.TryGetValue(watched.Tag.Tag, out var names))
+                {
+                    triggered[watched.Tag.Tag] = names = [];
+                }
+                names.Add(watched.Paused ? $"{name} (paused)" : name);
+            }
+        }
+        return triggered.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal);
     }
 
     /// <summary>A BuildConfig with its builds.</summary>

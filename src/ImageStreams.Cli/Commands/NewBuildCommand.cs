@@ -106,12 +106,20 @@ internal static class NewBuildCommand
             context.Out.WriteLine($"    BuildConfig \"{plan.Name}\" created; start a build with its sources: 'isctl start-build {plan.Name} --from-dir=DIR'");
             return 0;
         }
-        await context.Api.CreateAsync(BuildPaths.Instantiate(ns, plan.Name), new JsonObject
+        try
         {
-            ["apiVersion"] = BuildApi.GroupVersion,
-            ["kind"] = BuildRequest.KindName,
-            ["metadata"] = new JsonObject { ["name"] = plan.Name },
-        }, cancellationToken);
+            // Only as the first build: the server's image change trigger may have started it already.
+            await context.Api.CreateAsync(BuildPaths.Instantiate(ns, plan.Name), new JsonObject
+            {
+                ["apiVersion"] = BuildApi.GroupVersion,
+                ["kind"] = BuildRequest.KindName,
+                ["metadata"] = new JsonObject { ["name"] = plan.Name },
+                ["lastVersion"] = 0,
+            }, cancellationToken);
+        }
+        catch (ApiException e) when (e.Reason == StatusReasons.Conflict)
+        {
+        }
         context.Out.WriteLine($"    Build configuration \"{plan.Name}\" created and build triggered.");
         context.Out.WriteLine($"    Run 'isctl logs -f bc/{plan.Name}' to stream the build progress.");
         return 0;

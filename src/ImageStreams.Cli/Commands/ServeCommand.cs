@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ImageStreams.Cli.Config;
 using ImageStreams.Controllers.Scheduling;
+using ImageStreams.Controllers.Triggers;
 using ImageStreams.Server;
 
 namespace ImageStreams.Cli.Commands;
@@ -110,6 +111,11 @@ internal static class ServeCommand
             Description = "Largest binary build input (start-build --from-dir/--from-file/--from-archive) accepted, in bytes",
             DefaultValueFactory = _ => defaults.MaxBuildInputBytes,
         };
+        var triggerWorkers = new Option<int>("--trigger-workers")
+        {
+            Description = "BuildConfigs the image change trigger controller syncs at once",
+            DefaultValueFactory = _ => defaults.Triggers.Workers,
+        };
         var schedule = defaults.ScheduledImport;
         var scheduledInterval = DurationOption("--scheduled-import-interval",
             "How often each scheduled tag is checked, such as 15m, 1h or 2s (at least 1s)", schedule.Interval);
@@ -160,7 +166,7 @@ internal static class ServeCommand
             listen, dataDir, maxRequestBytes, registryHostname, watchHistory, maxRepositoryTags, importPlatform, registryCaBundle,
             scheduledInterval, disableScheduled, scheduledPerMinute, scheduledConcurrency, registryConcurrency, registryRate, backoff, maxBackoff,
             registryMaxManifestBytes, registryMaxBlobBytes, registryMaxUploads, registryUploadExpiry, allowedRegistries, blockedRegistries, insecureRegistries,
-            htpasswdFile, tokenLifetime, tlsCert, tlsKey, tls, writeConfig, maxConcurrentBuilds, maxBuildInputBytes,
+            htpasswdFile, tokenLifetime, tlsCert, tlsKey, tls, writeConfig, maxConcurrentBuilds, maxBuildInputBytes, triggerWorkers,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -199,6 +205,7 @@ internal static class ServeCommand
                 InsecureRegistries = parse.GetValue(insecureRegistries),
                 MaxConcurrentBuilds = parse.GetValue(maxConcurrentBuilds),
                 MaxBuildInputBytes = parse.GetValue(maxBuildInputBytes),
+                Triggers = new TriggerOptions { Workers = parse.GetValue(triggerWorkers) },
             };
             return await RunAsync(host, options, parse.GetValue(writeConfig), cancellationToken);
         });

@@ -23,6 +23,10 @@ internal static class BuildDescriber
         text.Line();
         ImageStreamDescriber.WriteField(text, "Build Run Policy", config.Spec.RunPolicy ?? BuildRunPolicies.Serial);
         ImageStreamDescriber.WriteField(text, "Triggered by", Triggers(config));
+        if (config.Metadata.Annotation(BuildTriggers.DiscoverAnnotation) == "false")
+        {
+            ImageStreamDescriber.WriteField(text, "Dockerfile Triggers", $"off ({BuildTriggers.DiscoverAnnotation}=false)");
+        }
         text.Line("Builds History Limit:");
         text.Line($"\tSuccessful:\t{Limit(config.Spec.SuccessfulBuildsHistoryLimit)}");
         text.Line($"\tFailed:\t{Limit(config.Spec.FailedBuildsHistoryLimit)}");
@@ -144,10 +148,30 @@ internal static class BuildDescriber
         var names = (config.Spec.Triggers ?? []).Select(t => t.Type switch
         {
             BuildTriggerTypes.ConfigChange => "Config",
-            BuildTriggerTypes.ImageChange => t.ImageChange?.From is { } from ? $"ImageChange ({Qualified(from)})" : "ImageChange",
+            BuildTriggerTypes.ImageChange => ImageChange(config, t),
             var other => other,
         }).ToList();
         return names.Count == 0 ? "<none>" : string.Join(", ", names);
+    }
+
+    /// <summary>An image change trigger with its tag, and whether it was found in the Dockerfile or is paused.</summary>
+    private static string ImageChange(BuildConfig config, BuildTriggerPolicy trigger)
+    {
+        var notes = new List<string>();
+        if (trigger.ImageChange?.From is { } from)
+        {
+            notes.Add(Qualified(from));
+        }
+        var tag = StreamTagKey.Of(trigger.ImageChange?.From ?? config.Spec.Strategy.From, config.Metadata.Namespace);
+        if (tag is not null && (config.Metadata.Annotation(BuildTriggers.DiscoveredAnnotation) ?? "").Split(',').Contains(tag.ToString()))
+        {
+            notes.Add("found in the Dockerfile");
+        }
+        if (trigger.ImageChange?.Paused == true)
+        {
+            notes.Add("paused");
+        }
+        return notes.Count == 0 ? "ImageChange" : $"ImageChange ({string.Join(", ", notes)})";
     }
 
     private static string Cause(BuildTriggerCause cause) =>

@@ -14,14 +14,16 @@ internal static class ImageStreamDescriber
     private const string None = "<none>";
 
     /// <param name="schedule">The server's scheduled-import state of the stream's tags, when it has any to tell.</param>
-    public static string Describe(ImageStream stream, DateTimeOffset now, ImageStreamSchedule? schedule = null)
+    /// <param name="triggered">Per tag, what its moves trigger (BuildConfigs), when known.</param>
+    public static string Describe(
+        ImageStream stream, DateTimeOffset now, ImageStreamSchedule? schedule = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? triggered = null)
     {
         var text = new TabbedText();
         WriteMeta(text, stream.Metadata, now);
         WriteField(text, "Image Repository",
             NonEmpty(stream.Status?.PublicDockerImageRepository) ?? stream.Status?.DockerImageRepository ?? "");
         text.Line($"Image Lookup:\tlocal={(stream.Spec.LookupPolicy.Local ? "true" : "false")}");
-        WriteTags(text, stream, now, schedule);
+        WriteTags(text, stream, now, schedule, triggered);
         return text.ToString();
     }
 
@@ -79,7 +81,8 @@ internal static class ImageStreamDescriber
         }
     }
 
-    private static void WriteTags(TabbedText text, ImageStream stream, DateTimeOffset now, ImageStreamSchedule? schedule)
+    private static void WriteTags(
+        TabbedText text, ImageStream stream, DateTimeOffset now, ImageStreamSchedule? schedule, IReadOnlyDictionary<string, IReadOnlyList<string>>? triggered)
     {
         var specTags = stream.Spec.Tags ?? [];
         var statusTags = stream.Status?.Tags ?? [];
@@ -125,18 +128,23 @@ internal static class ImageStreamDescriber
             var header = followers.TryGetValue(name, out var refs) ? $"{name} ({string.Join(", ", TagOrdering.Prioritize(refs))})" : name;
             text.Line(header);
             WriteTag(text, stream, stream.SpecTag(name), stream.StatusTag(name), now,
-                schedule is { Enabled: true } ? schedule.Tags.FirstOrDefault(t => t.Tag == name) : null, schedule?.Now ?? now);
+                schedule is { Enabled: true } ? schedule.Tags.FirstOrDefault(t => t.Tag == name) : null, schedule?.Now ?? now,
+                triggered is not null && triggered.TryGetValue(name, out var targets) ? targets : null);
         }
     }
 
     private static void WriteTag(
         TabbedText text, ImageStream stream, TagReference? spec, NamedTagEventList? history, DateTimeOffset now,
-        TagSchedule? schedule, DateTimeOffset serverNow)
+        TagSchedule? schedule, DateTimeOffset serverNow, IReadOnlyList<string>? triggers)
     {
         text.Line(Source(stream, spec));
         if (schedule is not null)
         {
             WriteSchedule(text, schedule, serverNow);
+        }
+        if (triggers is { Count: > 0 })
+        {
+            text.Line($"    triggers {string.Join(", ", triggers.Order(StringComparer.Ordinal))}");
         }
         if (spec?.ImportPolicy.Insecure == true)
         {

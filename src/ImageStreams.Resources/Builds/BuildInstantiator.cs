@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text.Json;
 using ImageStreams.Model.Build;
 using ImageStreams.Model.Image;
 using ImageStreams.Model.Meta;
+using ImageStreams.Model.Serialization;
 using BuildModel = ImageStreams.Model.Build.Build;
 
 namespace ImageStreams.Resources.Builds;
@@ -25,14 +27,25 @@ public sealed class BuildInstantiator(IResourceClient<BuildConfig> configs, IRes
     /// <summary>The cause recorded for a build started by a moved image tag.</summary>
     public const string ImageChangeCause = "Image change";
 
+    /// <summary>
+    /// The annotation a BuildConfig carries between the write that takes build number N and the creation of build N:
+    /// <c>N</c> and the request as JSON. A crash in between leaves it behind, and <see cref="CompletePendingAsync"/> then
+    /// creates the build, so a number taken is never a build lost.
+    /// </summary>
+    public const string PendingBuildAnnotation = "build.imagestreams.io/pending-build";
+
     /// <param name="binary">True for <c>instantiatebinary</c>: the build takes an uploaded input.</param>
     /// <param name="beforeCreate">Runs once the build's name is known and before it is stored (an upload is put in place there).</param>
+    /// <param name="observedImages">
+    /// Images of further image change triggers recorded as triggered in the same write (one build for several moved tags).
+    /// </param>
     public async Task<BuildModel> InstantiateAsync(
         string ns,
         string name,
         BuildRequest request,
         bool binary = false,
         Func<BuildModel, CancellationToken, Task>? beforeCreate = null,
+        IReadOnlyList<ImageChangeTriggerStatus>? observedImages = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -63,7 +76,10 @@ public sealed class BuildInstantiator(IResourceClient<BuildConfig> configs, IRes
                     throw ApiErrors.Conflict(ResourceTypes.BuildConfigs.GroupResource, name,
                         $"the build config is at version {status.LastVersion}, not {expected} as the request expects");
                 }
-                return config with { Status = status with { LastVersion = status.LastVersion + 1, ImageChangeTriggers = Triggered(config, request, now) } };
+                var next = status.LastVersion + 1;
+                var triggered = Observed(config, Triggered(config, request, now), observedImages, now);
+                var metadata = binary ? config.Metadata : config.Metadata.WithAnnotation(PendingBuildAnnotation, PendingValue(next, request));
+                return config with { Metadata = metadata, Status = status with { LastVersion = next, ImageChangeTriggers = triggered } };
             }, WriteScope.Status, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -77,7 +93,109 @@ public sealed class BuildInstantiator(IResourceClient<BuildConfig> configs, IRes
         {
             await beforeCreate(build, cancellationToken).ConfigureAwait(false);
         }
-        return await builds.CreateAsync(ns, build, new WriteOptions(WriteScope.All), cancellationToken).ConfigureAwait(false);
+        BuildModel created;
+        try
+        {
+            created = await builds.CreateAsync(ns, build, new WriteOptions(WriteScope.All), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException e) when (e.Reason == StatusReasons.AlreadyExists && !binary)
+        {
+            // The number is ours alone, so the build is this request's, made from the pending annotation by
+            // CompletePendingAsync while this request was between its two writes.
+            created = await builds.GetAsync(ns, build.Metadata.Name!, cancellationToken).ConfigureAwait(false);
+        }
+        if (!binary)
+        {
+            await ClearPendingAsync(ns, name, number, cancellationToken).ConfigureAwait(false);
+        }
+        return created;
+    }
+
+    /// <summary>
+    /// Finishes an instantiation a crash cut short: when the config's pending-build annotation names build N and there is
+    /// no build N, creates it from the recorded request; then removes the annotation. Returns the build it created, or null.
+    /// </summary>
+    public async Task<BuildModel?> CompletePendingAsync(BuildConfig config, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Metadata.Annotation(PendingBuildAnnotation) is not { } value || config.Metadata is not { Namespace: { } ns, Name: { } name })
+        {
+            return null;
+        }
+        BuildModel? created = null;
+        if (ParsePending(value) is { } pending && pending.Number == config.Status?.LastVersion &&
+            await builds.FindAsync(ns, BuildName(name, pending.Number), cancellationToken).ConfigureAwait(false) is null)
+        {
+            try
+            {
+                created = await builds.CreateAsync(ns, NewBuild(config, pending.Request, pending.Number, binary: false),
+                    new WriteOptions(WriteScope.All), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ApiException e) when (e.Reason == StatusReasons.AlreadyExists)
+            {
+            }
+        }
+        await ClearPendingAsync(ns, name, ParsePending(value)?.Number, cancellationToken).ConfigureAwait(false);
+        return created;
+    }
+
+    /// <summary>Removes the pending-build annotation if it still names build <paramref name="number"/> (any value when null or unreadable).</summary>
+    private async Task ClearPendingAsync(string ns, string name, long? number, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await configs.GuaranteedUpdateAsync(ns, name, config =>
+                config.Metadata.Annotation(PendingBuildAnnotation) is { } value && (number is null || (ParsePending(value)?.Number ?? number) == number)
+                    ? config with { Metadata = config.Metadata.WithAnnotation(PendingBuildAnnotation, null) }
+                    : null,
+                WriteScope.Status, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiException e) when (e.Reason == StatusReasons.NotFound)
+        {
+        }
+    }
+
+    private static string PendingValue(long number, BuildRequest request) =>
+        JsonSerializer.Serialize(new PendingBuild(number, request with { Binary = null }), ResourceJson.Options);
+
+    private static PendingBuild? ParsePending(string value)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<PendingBuild>(value, ResourceJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record PendingBuild(long Number, BuildRequest Request);
+
+    /// <summary>Records further triggers' images beside the one that started the build (OpenShift marks every trigger, avoiding build storms).</summary>
+    private static IReadOnlyList<ImageChangeTriggerStatus>? Observed(
+        BuildConfig config, IReadOnlyList<ImageChangeTriggerStatus>? statuses, IReadOnlyList<ImageChangeTriggerStatus>? observed, DateTimeOffset now)
+    {
+        if (observed is not { Count: > 0 })
+        {
+            return statuses;
+        }
+        var list = (statuses ?? []).ToList();
+        foreach (var entry in observed)
+        {
+            var index = list.FindIndex(s => s.From?.Name == entry.From?.Name &&
+                (s.From?.Namespace ?? config.Metadata.Namespace) == (entry.From?.Namespace ?? config.Metadata.Namespace));
+            var value = entry with { LastTriggerTime = entry.LastTriggerTime ?? now };
+            if (index >= 0)
+            {
+                list[index] = value;
+            }
+            else
+            {
+                list.Add(value);
+            }
+        }
+        return list;
     }
 
     /// <summary>The name of a BuildConfig's build number <paramref name="number"/>.</summary>
@@ -121,7 +239,7 @@ public sealed class BuildInstantiator(IResourceClient<BuildConfig> configs, IRes
         var configName = config.Metadata.Name!;
         var spec = config.Spec;
         var strategy = spec.Strategy;
-        if (request.From is { } from)
+        if (BaseOverride(config, request) is { } from)
         {
             strategy = strategy.DockerStrategy is not null
                 ? strategy with { DockerStrategy = strategy.DockerStrategy with { From = from } }
@@ -193,6 +311,25 @@ public sealed class BuildInstantiator(IResourceClient<BuildConfig> configs, IRes
                 Config = new ObjectReference { Kind = BuildConfig.KindName, Namespace = config.Metadata.Namespace, Name = configName },
             },
         };
+    }
+
+    /// <summary>
+    /// The base image a request sets. A request triggered by an image names the trigger's tag in From: when that tag is the
+    /// strategy's from, the build starts from the triggering image itself (by digest), and a trigger on any other tag leaves
+    /// the base alone. Any other request's From replaces the strategy's from as given.
+    /// </summary>
+    private static ObjectReference? BaseOverride(BuildConfig config, BuildRequest request)
+    {
+        if (request.TriggeredByImage is not { Name: { Length: > 0 } image })
+        {
+            return request.From;
+        }
+        var ns = config.Metadata.Namespace;
+        var triggerTag = StreamTagKey.Of(request.From, ns);
+        var strategyTag = StreamTagKey.Of(config.Spec.Strategy.From, ns);
+        return triggerTag is not null && triggerTag == strategyTag
+            ? new ObjectReference { Kind = SourceKinds.DockerImage, Name = image }
+            : null;
     }
 
     /// <summary>Variables of the request replace those of the same name and add the others.</summary>

@@ -85,7 +85,7 @@ internal sealed class InstantiateBinaryHandler(BuildInstantiator instantiator, B
                 Directory.CreateDirectory(files.DirectoryOf(ns, build.Metadata.Name!));
                 File.Move(upload, files.InputPath(ns, build.Metadata.Name!), overwrite: true);
                 return Task.CompletedTask;
-            }, context.RequestAborted).ConfigureAwait(false);
+            }, cancellationToken: context.RequestAborted).ConfigureAwait(false);
             await Responses.WriteAsync(context, StatusCodes.Status201Created, ResourceJson.ToNode(build)).ConfigureAwait(false);
         }
         finally

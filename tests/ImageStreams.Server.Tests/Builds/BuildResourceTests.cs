@@ -111,7 +111,7 @@ public class BuildResourceTests
     public async Task Instantiate_ConcurrentRequests_NeverShareANumber()
     {
         await using var server = await TestServer.StartAsync();
-        // Builds that end are pruned to the history limit; these must all stay to be counted.
+        // History limits above the count, so builds that finish early are not pruned before they are counted.
         await server.CreateConfigAsync(Config("web", runPolicy: "Parallel", successfulLimit: 100, failedLimit: 100));
 
         var names = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => server.StartBuildAsync("web")));

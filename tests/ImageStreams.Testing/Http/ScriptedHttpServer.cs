@@ -51,6 +51,9 @@ public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOn
 {
     public string Path => PathAndQuery.Split('?')[0];
 
+    /// <summary>The request body when it was small (64 KiB at most); empty otherwise.</summary>
+    public byte[] Body { get; init; } = [];
+
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }
 
@@ -152,10 +155,23 @@ public sealed class ScriptedHttpServer : IAsyncDisposable
         {
             var request = context.Request;
             var pathAndQuery = request.Path.Value + request.QueryString.Value;
+            byte[] body = [];
+            if (request.ContentLength is > 0 and <= 64 * 1024)
+            {
+                // Kept for the test to read, and rewound for a forward upstream.
+                request.EnableBuffering();
+                using var copy = new MemoryStream();
+                await request.Body.CopyToAsync(copy, context.RequestAborted);
+                request.Body.Position = 0;
+                body = copy.ToArray();
+            }
             requests.Enqueue(new RecordedRequest(
                 request.Method,
                 pathAndQuery,
-                request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+                request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase))
+            {
+                Body = body,
+            });
             var step = Find(request.Method, request.Path.Value ?? "", pathAndQuery)?.Next() ?? (upstream is null ? Builtin(request.Path.Value) : ScriptedResponse.Forwarded);
             await RespondAsync(context, step, pathAndQuery);
         }
