@@ -23,7 +23,7 @@ public sealed class ArgumentFuzzTests(ServerFixture server) : IDisposable
         ["delete", "is", "app"],
     ];
 
-    private readonly CliRunner cli = new(server.Address);
+    private readonly CliRunner cli = new(server.Address, server.Token);
 
     public void Dispose() => cli.Dispose();
 

@@ -26,7 +26,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
             services.RemoveAll<IImageBuilder>();
             services.AddSingleton<IImageBuilder>(builder);
         });
-        cli = new CliRunner(server.BaseAddress.ToString().TrimEnd('/'));
+        cli = new CliRunner(server.BaseAddress.ToString().TrimEnd('/'), server.AdminToken);
     }
 
     public async Task DisposeAsync()

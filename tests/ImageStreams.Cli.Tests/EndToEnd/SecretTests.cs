@@ -6,7 +6,7 @@ namespace ImageStreams.Cli.Tests.EndToEnd;
 [Collection(ServerCollection.Name)]
 public sealed class SecretTests(ServerFixture server) : IDisposable
 {
-    private readonly CliRunner cli = new(server.Address);
+    private readonly CliRunner cli = new(server.Address, server.Token);
 
     public void Dispose() => cli.Dispose();
 

@@ -10,7 +10,7 @@ namespace ImageStreams.Cli.Tests.EndToEnd;
 [Collection(RegistryCollection.Name)]
 public sealed class Seed002BuildTests(RegistryFixture fixture) : IDisposable
 {
-    private readonly CliRunner cli = new(fixture.Address);
+    private readonly CliRunner cli = new(fixture.Address, fixture.Token);
     private readonly TempDirectory sources = new("seed002-git");
 
     public void Dispose()
@@ -126,9 +126,10 @@ public sealed class Seed002BuildTests(RegistryFixture fixture) : IDisposable
         }
     }
 
-    private static async Task<JsonObject> InspectRawAsync(string reference)
+    private async Task<JsonObject> InspectRawAsync(string reference)
     {
-        var result = await ProcessRunner.RunCheckedAsync("skopeo", ["inspect", "--raw", "--tls-verify=false", $"docker://{reference}"]);
+        var result = await ProcessRunner.RunCheckedAsync("skopeo",
+            ["inspect", "--raw", "--tls-verify=false", "--creds", $"admin:{fixture.Token}", $"docker://{reference}"]);
         return (JsonObject)JsonNode.Parse(result.StandardOutput)!;
     }
 

@@ -39,7 +39,8 @@ public class BuildKubectlTests
     public async Task ApplyBuildConfig_ThenGetBcAndBuilds_PrintOcsColumns()
     {
         var builder = new RecordingBuilder(gated: true);
-        await using var server = await TestServer.StartAsync(services: builder.Services);
+        // kubectl sends its token over HTTPS only.
+        await using var server = await TestServer.StartAsync(tls: true, services: builder.Services);
         using var kubectl = new Support.Kubectl(server);
         var file = Path.Combine(kubectl.Home, "bc.yaml");
         await File.WriteAllTextAsync(file, ConfigYaml);

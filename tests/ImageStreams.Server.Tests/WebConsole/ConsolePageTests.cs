@@ -97,6 +97,7 @@ public sealed class ConsolePageTests(Browser browser)
 
         await Expect(history).ToHaveCountAsync(2);
         await Expect(history.First).ToContainTextAsync(second[..19]);
+        await Expect(page.Locator("[data-tag=latest] .notice")).ToHaveTextAsync($"Imported httpd:latest: {second[..19]}.");
         await Expect(history.Nth(1)).ToContainTextAsync(first[..19]);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotDirectory, "image-stream.png"), FullPage = true });
 

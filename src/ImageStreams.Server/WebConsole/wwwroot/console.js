@@ -348,13 +348,9 @@
     return h('p', { class: 'schedule' }, `Scheduled every ${schedule.interval}: `, parts.join(' · '));
   }
 
-  function tagPanel(ns, stream, name, specTag, statusTag, schedule) {
-    const items = (statusTag && statusTag.items) || [];
-    const failure = failingCondition(statusTag);
-    const entry = schedule && (schedule.tags || []).find((t) => t.tag === name);
-    const canImport = specTag && specTag.from && specTag.from.kind === 'DockerImage';
+  function importNowForm(ns, stream, name, specTag) {
     const form = h('form', { class: 'inline' });
-    if (canImport) {
+    if (specTag && specTag.from && specTag.from.kind === 'DockerImage') {
       form.append(h('button', { type: 'submit', class: 'secondary', 'aria-label': `Import ${name} now` }, 'Import now'));
       form.addEventListener('submit', (event) => {
         event.preventDefault();
@@ -372,6 +368,13 @@
         });
       });
     }
+    return form;
+  }
+
+  function tagPanel(ns, stream, name, specTag, statusTag, schedule, form) {
+    const items = (statusTag && statusTag.items) || [];
+    const failure = failingCondition(statusTag);
+    const entry = schedule && (schedule.tags || []).find((t) => t.tag === name);
     return h('section', { class: 'panel tag', 'aria-label': `Tag ${name}`, 'data-tag': name },
       h('div', { class: 'tag-head' },
         h('h3', null, name, specTag && specTag.importPolicy && specTag.importPolicy.scheduled ? h('span', { class: 'badge sched' }, 'scheduled') : null),
@@ -397,6 +400,7 @@
     const tags = h('div');
     let current = null;
     let schedule = null;
+    const importForms = new Map();
 
     const form = h('form', { class: 'inline', 'aria-label': 'Add or change a tag' },
       field('Tag', 'tag', { required: true, placeholder: 'latest' }),
@@ -437,7 +441,18 @@
         h('dt', null, 'Tags'), h('dd', null, String(names.length))));
       tags.replaceChildren(...(names.length === 0
         ? [h('div', { class: 'empty' }, 'No tags yet. Add one below, or push an image to the repository above.')]
-        : names.map((tag) => tagPanel(ns, name, tag, specTags.find((t) => t.name === tag), statusTags.find((t) => t.tag === tag), schedule))));
+        : names.map((tag) => {
+          const specTag = specTags.find((t) => t.name === tag);
+          // The tag's Import now form outlives redraws (its result stays shown); a new source gets a new form.
+          const source = specTag && specTag.from ? `${specTag.from.kind}/${specTag.from.name}` : '';
+          let form = importForms.get(tag);
+          if (!form || form.dataset.source !== source) {
+            form = importNowForm(ns, name, tag, specTag);
+            form.dataset.source = source;
+            importForms.set(tag, form);
+          }
+          return tagPanel(ns, name, tag, specTag, statusTags.find((t) => t.tag === tag), schedule, form);
+        })));
     };
 
     const signal = page.signal;
@@ -562,6 +577,12 @@
 
   function buildsPage(ns) {
     crumbs(['Projects', '#/'], [ns, `#/ns/${enc(ns)}`], ['Builds']);
+    // A row is drawn again on every change; its form stays, with what it last reported.
+    const forms = new Map();
+    const formFor = (config) => {
+      if (!forms.has(config.metadata.name)) forms.set(config.metadata.name, startBuildForm(ns, config));
+      return forms.get(config.metadata.name);
+    };
     const configs = h('div', null, h('p', { class: 'muted' }, 'Loading build configs…'));
     const runs = h('div', null, h('p', { class: 'muted' }, 'Loading builds…'));
     show(h('h1', null, `Builds in ${ns}`), tabs(ns, 'Builds'), h('h2', null, 'Build configs'), configs, h('h2', null, 'Builds'), runs);
@@ -574,7 +595,7 @@
             strategyOf(config.spec).type || '',
             h('code', null, buildFrom(config)),
             latest ? h('a', { href: `#/ns/${enc(ns)}/builds/${enc(`${config.metadata.name}-${latest}`)}` }, `#${latest}`) : h('span', { class: 'muted' }, 'none'),
-            startBuildForm(ns, config),
+            formFor(config),
           ];
         }),
         'No build configs yet. Create one with: isctl new-build DIR --name NAME'));
