@@ -46,6 +46,36 @@ public sealed class ConsolePageTests(Browser browser)
     }
 
     [Fact]
+    public async Task AViewer_OpensTheirProjectByName_AndIsToldWhatTheyMayNotDo()
+    {
+        var secured = new Security.SecuredServer();
+        await secured.InitializeAsync();
+        try
+        {
+            var bob = await secured.LoginAsync("bob");
+            var page = await browser.OpenAsync(secured.Server, signedIn: false);
+            await page.GotoAsync("/console/");
+            await page.GetByLabel("Token").FillAsync(bob);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+            await Expect(page.GetByText("Your user may not list every project.")).ToBeVisibleAsync();
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Project", Exact = true }).FillAsync("team-a");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Image streams in team-a" })).ToBeVisibleAsync();
+            await Expect(page.GetByText("No image streams here yet.", new() { Exact = false })).ToBeVisibleAsync();
+
+            await page.GetByLabel("Image", new() { Exact = true }).FillAsync("127.0.0.1:1/library/httpd:latest");
+            await page.GetByLabel("Image stream").FillAsync("httpd");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("403 Forbidden");
+        }
+        finally
+        {
+            await secured.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task ANewProject_IsCreatedFromTheForm_AndABadNameShowsTheServersMessage()
     {
         await using var server = await TestServer.StartAsync();

@@ -150,7 +150,7 @@
   }
 
   // Lists a collection, renders it, and renders again on every change the watch brings.
-  function live(path, render, order) {
+  function live(path, render, order, onError) {
     const signal = page.signal;
     const items = new Map();
     const key = (o) => `${o.metadata.namespace || ''}/${o.metadata.name}`;
@@ -170,7 +170,7 @@
         }, signal);
         if (outcome !== 'relist') return;
       }
-    })().catch(failed);
+    })().catch((error) => { if (!(onError && onError(error))) failed(error); });
   }
 
   // ---- Shared pieces -----------------------------------------------------------------------------------------
@@ -262,7 +262,20 @@
       });
     });
     const list = h('div', null, h('p', { class: 'muted' }, 'Loading projects…'));
+    const open = h('form', { class: 'inline', 'aria-label': 'Open a project' },
+      field('Project', 'project', { required: true, placeholder: 'team-a' }),
+      h('button', { type: 'submit', class: 'secondary' }, 'Open'));
+    open.addEventListener('submit', (event) => {
+      event.preventDefault();
+      location.hash = `#/ns/${encodeURIComponent(open.elements.project.value.trim())}`;
+    });
     show(h('h1', null, 'Projects'), list, h('h2', null, 'New project'), h('div', { class: 'panel' }, form));
+    // Listing every project needs cluster-wide rights; others open the projects they were given by name.
+    const forbidden = (error) => {
+      if (!(error instanceof ApiError) || error.status !== 403) return false;
+      list.replaceChildren(h('div', { class: 'panel' }, h('p', null, 'Your user may not list every project. Open one you were given:'), open));
+      return true;
+    };
     live(`${CORE_API}/namespaces`, (namespaces) => {
       list.replaceChildren(table('Projects', ['Name', 'Status', 'Created'],
         namespaces.map((ns) => [
@@ -271,7 +284,7 @@
           when(ns.metadata.creationTimestamp),
         ]),
         'No projects yet. Create one below, or with: isctl new-project NAME'));
-    });
+    }, undefined, forbidden);
   }
 
   function streamsPage(ns) {
