@@ -112,64 +112,14 @@ public sealed class Seed002TriggerTests(RegistryFixture fixture) : IDisposable
         Assert.Equal(0, (await cli.RunAsync("set", "triggers", "bc/b", "--from-image=y:latest")).ExitCode);
     }
 
-    private async Task<string> GitRepositoryAsync()
-    {
-        var path = sources.Combine("openshift-image-stream-example");
-        var files = new Dictionary<string, string>
-        {
-            ["httpd-base/Dockerfile"] = "FROM httpd:2.4\nCOPY httpd.conf /usr/local/apache2/conf/httpd.conf\n",
-            ["httpd-base/httpd.conf"] = "ServerName localhost\nListen 8080\n",
-            ["app-a/Dockerfile"] = "FROM httpd-base:latest\nCOPY index.html /usr/local/apache2/htdocs/index.html\n",
-            ["app-a/index.html"] = "<h1>app-a</h1>\n",
-            ["app-b/Dockerfile"] = "FROM httpd-base:latest\nCOPY index.html /usr/local/apache2/htdocs/index.html\n",
-            ["app-b/index.html"] = "<h1>app-b</h1>\n",
-        };
-        foreach (var (file, text) in files)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(path, file))!);
-            await File.WriteAllTextAsync(Path.Combine(path, file), text);
-        }
-        await ProcessRunner.RunCheckedAsync("git", ["-C", path, "init", "-q", "-b", "master"]);
-        await ProcessRunner.RunCheckedAsync("git", ["-C", path, "add", "."]);
-        await GitAsync(path, "commit", "-q", "-m", "seed 002");
-        return path;
-    }
+    private Task<string> GitRepositoryAsync() =>
+        Seed002.GitRepositoryAsync(sources.Combine("openshift-image-stream-example"), "FROM httpd:2.4\nCOPY httpd.conf /usr/local/apache2/conf/httpd.conf\n");
 
-    private static Task GitAsync(string path, params string[] args) =>
-        ProcessRunner.RunCheckedAsync("git", ["-C", path, "-c", "user.name=t", "-c", "user.email=t@example.com", .. args]);
+    private static Task GitAsync(string path, params string[] args) => Seed002.GitAsync(path, args);
 
-    private async Task<JsonObject> BuildAsync(string name)
-    {
-        var result = await cli.RunAsync("get", "build", name, "-o", "json");
-        Assert.True(result.ExitCode == 0, result.ToString());
-        return (JsonObject)JsonNode.Parse(result.Out)!;
-    }
+    private Task<JsonObject> BuildAsync(string name) => Seed002.BuildAsync(cli, name);
 
-    private async Task<JsonObject> WaitCompleteAsync(string name)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (true)
-        {
-            var result = await cli.RunAsync("get", "build", name, "-o", "json");
-            if (result.ExitCode == 0)
-            {
-                var build = (JsonObject)JsonNode.Parse(result.Out)!;
-                var phase = build["status"]!["phase"]!.GetValue<string>();
-                if (phase == "Complete")
-                {
-                    return build;
-                }
-                Assert.True(phase is "New" or "Pending" or "Running", $"{name} did not complete: {build.ToJsonString()}");
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"{name} did not complete in time: {result}");
-            await Task.Delay(100);
-        }
-    }
+    private Task<JsonObject> WaitCompleteAsync(string name) => Seed002.WaitCompleteAsync(cli, name);
 
-    private async Task<JsonObject> InspectRawAsync(string reference)
-    {
-        var result = await ProcessRunner.RunCheckedAsync("skopeo",
-            ["inspect", "--raw", "--tls-verify=false", "--creds", $"admin:{fixture.Token}", $"docker://{reference}"]);
-        return (JsonObject)JsonNode.Parse(result.StandardOutput)!;
-    }
+    private Task<JsonObject> InspectRawAsync(string reference) => Seed002.InspectRawAsync(reference, fixture.Token);
 }
