@@ -40,9 +40,8 @@ public static class ControllersServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers the trigger controllers: builds started by moved tags and by the creation of BuildConfigs, and webhooks
-    /// of annotated image streams. Needs the
-    /// resources and an <see cref="IRegistryHost"/> (to recognise our own pull specs in Dockerfiles).
+    /// Registers the trigger controllers: builds started by moved tags and by the creation of BuildConfigs, webhooks of
+    /// annotated image streams, and the images of stored workloads with image change triggers. Needs the resources and an <see cref="IRegistryHost"/> (to recognise our own pull specs in Dockerfiles).
     /// </summary>
     public static IServiceCollection AddBuildTriggers(this IServiceCollection services, TriggerOptions? options = null)
     {
@@ -54,6 +53,8 @@ public static class ControllersServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<BuildTriggerController>());
         services.AddHostedService(sp => new WebhookController(
             sp.GetRequiredService<ResourceSet>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookController>>()));
+        services.TryAddSingleton<WorkloadTriggerController>();
+        services.AddHostedService(sp => sp.GetRequiredService<WorkloadTriggerController>());
         return services;
     }
 }

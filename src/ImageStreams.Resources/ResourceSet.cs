@@ -1,7 +1,9 @@
 using ImageStreams.Model.Build;
 using ImageStreams.Model.Core;
 using ImageStreams.Model.Image;
+using ImageStreams.Model.Meta;
 using ImageStreams.Model.Security;
+using ImageStreams.Model.Workloads;
 using ImageStreams.Resources.Builds;
 using ImageStreams.Resources.Storage;
 using ImageStreams.Resources.Strategies;
@@ -38,6 +40,10 @@ public sealed class ResourceSet
         BuildConfigs = new TriggerCycleGuard(new ResourceStore<BuildConfig>(store, new BuildConfigStrategy(), lifecycle, time));
         Builds = new ResourceStore<BuildModel>(store, new BuildResourceStrategy(), lifecycle, time);
         BuildInstantiator = new BuildInstantiator(BuildConfigs, Builds, time);
+        Deployments = new ResourceStore<Deployment>(store, new WorkloadStrategy<Deployment>(ResourceTypes.Deployments), lifecycle, time);
+        StatefulSets = new ResourceStore<StatefulSet>(store, new WorkloadStrategy<StatefulSet>(ResourceTypes.StatefulSets), lifecycle, time);
+        DaemonSets = new ResourceStore<DaemonSet>(store, new WorkloadStrategy<DaemonSet>(ResourceTypes.DaemonSets), lifecycle, time);
+        CronJobs = new ResourceStore<CronJob>(store, new WorkloadStrategy<CronJob>(ResourceTypes.CronJobs), lifecycle, time);
         Handlers =
         [
             new ResourceHandler<Namespace>(Namespaces),
@@ -51,6 +57,10 @@ public sealed class ResourceSet
             new ResourceHandler<OAuthAccessToken>(AccessTokens),
             new ResourceHandler<BuildConfig>(BuildConfigs),
             new ResourceHandler<BuildModel>(Builds),
+            new ResourceHandler<Deployment>(Deployments),
+            new ResourceHandler<StatefulSet>(StatefulSets),
+            new ResourceHandler<DaemonSet>(DaemonSets),
+            new ResourceHandler<CronJob>(CronJobs),
         ];
     }
 
@@ -79,6 +89,14 @@ public sealed class ResourceSet
     public IResourceClient<BuildConfig> BuildConfigs { get; }
 
     public IResourceClient<BuildModel> Builds { get; }
+
+    public IResourceClient<Deployment> Deployments { get; }
+
+    public IResourceClient<StatefulSet> StatefulSets { get; }
+
+    public IResourceClient<DaemonSet> DaemonSets { get; }
+
+    public IResourceClient<CronJob> CronJobs { get; }
 
     /// <summary>Starts builds of BuildConfigs (the instantiate subresources).</summary>
     public BuildInstantiator BuildInstantiator { get; }

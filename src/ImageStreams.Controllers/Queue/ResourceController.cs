@@ -32,7 +32,7 @@ public abstract class ResourceController<T> : BackgroundService
     protected WorkQueue<string> Queue { get; }
 
     /// <summary>Completes once the first list has been queued (for tests and readiness).</summary>
-    public Task Synced => synced.Task;
+    public virtual Task Synced => synced.Task;
 
     /// <summary>The key of an object: <c>namespace/name</c>.</summary>
     public static string KeyOf(IResource obj) => $"{obj.Metadata.Namespace}/{obj.Metadata.Name}";
@@ -49,9 +49,14 @@ public abstract class ResourceController<T> : BackgroundService
     /// <summary>Brings the world in line with the object named by <paramref name="key"/>; throws to be retried.</summary>
     protected abstract Task SyncAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Watches of other resources feeding the same queue, started beside the main one (see <see cref="WatchAsync"/>).</summary>
+    protected virtual IEnumerable<Task> OtherWatches(CancellationToken stoppingToken) => [];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var tasks = Enumerable.Range(0, workers).Select(_ => WorkAsync(stoppingToken)).Append(WatchAsync(stoppingToken));
+        var tasks = Enumerable.Range(0, workers).Select(_ => WorkAsync(stoppingToken))
+            .Append(WatchAsync(resources, KeysFor, synced, stoppingToken))
+            .Concat(OtherWatches(stoppingToken));
         try
         {
             await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -68,23 +73,32 @@ public abstract class ResourceController<T> : BackgroundService
         GC.SuppressFinalize(this);
     }
 
-    private async Task WatchAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Queues the keys <paramref name="keysFor"/> gives for each event of <paramref name="client"/> in every namespace, and
+    /// completes <paramref name="listed"/> once the current objects have been seen.
+    /// </summary>
+    protected async Task WatchAsync<TWatched>(IResourceClient<TWatched> client, Func<string, TWatched, IEnumerable<string>> keysFor,
+        TaskCompletionSource listed, CancellationToken stoppingToken)
+        where TWatched : class, IResource
     {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(keysFor);
+        ArgumentNullException.ThrowIfNull(listed);
         string? version = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 // The first events are the current objects, read from the store one at a time as they come.
-                await foreach (var e in resources.WatchAsync(null, new WatchOptions(version), stoppingToken).ConfigureAwait(false))
+                await foreach (var e in client.WatchAsync(null, new WatchOptions(version), stoppingToken).ConfigureAwait(false))
                 {
                     version = e.Object.Metadata.ResourceVersion ?? version;
-                    if (e.Type == WatchEvent<T>.Bookmark)
+                    if (e.Type == WatchEvent<TWatched>.Bookmark)
                     {
-                        synced.TrySetResult();
+                        listed.TrySetResult();
                         continue;
                     }
-                    foreach (var key in KeysFor(e.Type, e.Object))
+                    foreach (var key in keysFor(e.Type, e.Object))
                     {
                         Queue.Add(key);
                     }
@@ -97,7 +111,7 @@ public abstract class ResourceController<T> : BackgroundService
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Logger.LogWarning("{Controller}: watch failed, restarting: {Message}", GetType().Name, e.Message);
+                Logger.LogWarning("{Controller}: watch of {Resource} failed, restarting: {Message}", GetType().Name, client.Type.Resource, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), Time, stoppingToken).ConfigureAwait(false);
             }
         }

@@ -2,6 +2,7 @@ using ImageStreams.Model.Build;
 using ImageStreams.Model.Core;
 using ImageStreams.Model.Image;
 using ImageStreams.Model.Security;
+using ImageStreams.Model.Workloads;
 
 namespace ImageStreams.Model.Meta;
 
@@ -114,11 +115,32 @@ public static class ResourceTypes
         Subresources = [new("log", "BuildLog", ["get"])],
     };
 
+    // Workloads are stored documents whose images triggers rewrite; nothing runs them.
+    public static readonly ResourceType Deployments = new(
+        WorkloadApi.AppsGroup, WorkloadApi.Version, "deployments", "deployment", Deployment.KindName, true, ["deploy"], AllVerbs,
+        typeof(Deployment))
+    { HasStatusSubresource = true };
+
+    public static readonly ResourceType StatefulSets = new(
+        WorkloadApi.AppsGroup, WorkloadApi.Version, "statefulsets", "statefulset", StatefulSet.KindName, true, ["sts"], AllVerbs,
+        typeof(StatefulSet))
+    { HasStatusSubresource = true };
+
+    public static readonly ResourceType DaemonSets = new(
+        WorkloadApi.AppsGroup, WorkloadApi.Version, "daemonsets", "daemonset", DaemonSet.KindName, true, ["ds"], AllVerbs,
+        typeof(DaemonSet))
+    { HasStatusSubresource = true };
+
+    public static readonly ResourceType CronJobs = new(
+        WorkloadApi.BatchGroup, WorkloadApi.Version, "cronjobs", "cronjob", CronJob.KindName, true, ["cj"], AllVerbs,
+        typeof(CronJob))
+    { HasStatusSubresource = true };
+
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespaces, Secrets, ImageStreams, Images, ImageStreamTags, ImageStreamImages, ImageStreamImports, ImageStreamMappings,
         RoleBindings, ClusterRoleBindings, OAuthAccessTokens, Users, SelfSubjectAccessReviews,
-        BuildConfigs, Builds,
+        BuildConfigs, Builds, Deployments, StatefulSets, DaemonSets, CronJobs,
     ];
 
     public static ResourceType? Find(string group, string resource) =>
