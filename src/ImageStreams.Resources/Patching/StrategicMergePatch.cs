@@ -6,9 +6,9 @@ namespace ImageStreams.Resources.Patching;
 
 /// <summary>
 /// Kubernetes' strategic merge patch, for the lists this API knows: a merge patch in which lists with a merge key
-/// (image stream <c>spec.tags</c> by <c>name</c>, <c>status.tags</c> by <c>tag</c>) merge element by element, and the
-/// directives <c>$patch: delete</c> (an element or a map), <c>$patch: replace</c> (a list or a map) and
-/// <c>$deleteFromPrimitiveList</c> apply. Ordering directives (<c>$setElementOrder</c>, <c>$retainKeys</c>) are accepted
+/// (image stream <c>spec.tags</c> by <c>name</c>, <c>status.tags</c> by <c>tag</c>, a workload's containers by <c>name</c>)
+/// merge element by element, and the directives <c>$patch: delete</c> (an element or a map), <c>$patch: replace</c> (a
+/// list or a map) and <c>$deleteFromPrimitiveList</c> apply. Ordering directives (<c>$setElementOrder</c>, <c>$retainKeys</c>) are accepted
 /// and ignored. Other lists are replaced, as for types without merge keys.
 /// </summary>
 public static class StrategicMergePatch
@@ -32,8 +32,28 @@ public static class StrategicMergePatch
             ["spec.strategy.dockerStrategy.buildArgs"] = "name",
             ["spec.strategy.sourceStrategy.env"] = "name",
         },
+        "deployments" or "statefulsets" or "daemonsets" => PodSpecKeys("spec.template.spec"),
+        "cronjobs" => PodSpecKeys("spec.jobTemplate.spec.template.spec"),
         _ => new Dictionary<string, string>(),
     };
+
+    /// <summary>The merge keys Kubernetes gives the lists of a pod spec at <paramref name="podSpec"/>.</summary>
+    private static Dictionary<string, string> PodSpecKeys(string podSpec)
+    {
+        var keys = new Dictionary<string, string>
+        {
+            [$"{podSpec}.volumes"] = "name",
+            [$"{podSpec}.imagePullSecrets"] = "name",
+        };
+        foreach (var list in new[] { "containers", "initContainers" })
+        {
+            keys[$"{podSpec}.{list}"] = "name";
+            keys[$"{podSpec}.{list}.ports"] = "containerPort";
+            keys[$"{podSpec}.{list}.env"] = "name";
+            keys[$"{podSpec}.{list}.volumeMounts"] = "mountPath";
+        }
+        return keys;
+    }
 
     public static JsonObject Apply(JsonObject target, JsonObject patch, IReadOnlyDictionary<string, string> mergeKeys) =>
         MergeObject(target, patch, "", mergeKeys) ?? [];
