@@ -8,6 +8,7 @@ using ImageStreams.Model.Core;
 using ImageStreams.Model.Build;
 using ImageStreams.Model.Image;
 using ImageStreams.Model.Meta;
+using ImageStreams.Model.Workloads;
 
 namespace ImageStreams.Cli.Commands;
 
@@ -128,40 +129,67 @@ internal static class DescribeCommand
         return ImageStreamDescriber.Describe(stream, context.Now, schedule, await TriggeredAsync(context, stream, cancellationToken));
     }
 
-    /// <summary>Per tag of the stream, the BuildConfigs (in any namespace) whose image change triggers watch it.</summary>
+    /// <summary>Per tag of the stream, the BuildConfigs and workloads (in any namespace) whose image change triggers watch it.</summary>
     private static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>?> TriggeredAsync(
         CommandContext context, ImageStream stream, CancellationToken cancellationToken)
     {
-        JsonObject list;
-        try
+        var triggered = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Add(StreamTagKey tag, ResourceType type, ObjectMeta metadata, bool paused)
         {
-            list = await context.Api.GetAsync(ResourcePaths.Collection(ResourceTypes.BuildConfigs, null), cancellationToken);
+            if (tag.Namespace != stream.Metadata.Namespace || tag.Stream != stream.Metadata.Name)
+            {
+                return;
+            }
+            var name = metadata.Namespace == stream.Metadata.Namespace
+                ? $"{type.Singular}/{metadata.Name}"
+                : $"{type.Singular}/{metadata.Namespace}/{metadata.Name}";
+            if (!triggered.TryGetValue(tag.Tag, out var names))
+            {
+                triggered[tag.Tag] = names = [];
+            }
+            names.Add(paused ? $"{name} (paused)" : name);
         }
-        catch (ApiException)
+
+        if (await ListAsync(context, ResourceTypes.BuildConfigs, cancellationToken) is not { } configs)
         {
-            // Triggers only add detail; a reader who may not list BuildConfigs still gets the rest.
             return null;
         }
-        var triggered = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var config in (list["items"] as JsonArray ?? []).OfType<JsonObject>().Select(ObjectPrinter.As<BuildConfig>))
+        foreach (var config in configs.Select(ObjectPrinter.As<BuildConfig>))
         {
             foreach (var watched in BuildTriggers.Watched(config))
             {
-                if (watched.Tag.Namespace != stream.Metadata.Namespace || watched.Tag.Stream != stream.Metadata.Name)
+                Add(watched.Tag, ResourceTypes.BuildConfigs, config.Metadata, watched.Paused);
+            }
+        }
+        foreach (var type in new[] { ResourceTypes.Deployments, ResourceTypes.StatefulSets, ResourceTypes.DaemonSets, ResourceTypes.CronJobs })
+        {
+            foreach (var obj in await ListAsync(context, type, cancellationToken) ?? [])
+            {
+                var metadata = ObjectPrinter.As<ObjectMeta>(obj["metadata"] as JsonObject ?? []);
+                foreach (var trigger in WorkloadTriggers.Read(metadata).Triggers)
                 {
-                    continue;
+                    if (WorkloadTriggers.Tag(trigger, metadata.Namespace) is { } tag)
+                    {
+                        Add(tag, type, metadata, trigger.Paused);
+                    }
                 }
-                var name = config.Metadata.Namespace == stream.Metadata.Namespace
-                    ? $"buildconfig/{config.Metadata.Name}"
-                    : $"buildconfig/{config.Metadata.Namespace}/{config.Metadata.Name}";
-                if (!triggered.TryGetValue(watched.Tag.Tag, out var names))
-                {
-                    triggered[watched.Tag.Tag] = names = [];
-                }
-                names.Add(watched.Paused ? $"{name} (paused)" : name);
             }
         }
         return triggered.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>The objects of a resource in every namespace; null when the reader may not list them (they only add detail).</summary>
+    private static async Task<IEnumerable<JsonObject>?> ListAsync(CommandContext context, ResourceType type, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var list = await context.Api.GetAsync(ResourcePaths.Collection(type, null), cancellationToken);
+            return (list["items"] as JsonArray ?? []).OfType<JsonObject>();
+        }
+        catch (ApiException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A BuildConfig with its builds.</summary>

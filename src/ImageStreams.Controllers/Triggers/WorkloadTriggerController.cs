@@ -67,7 +67,7 @@ public sealed class WorkloadTriggerController : ImageStreamController
         var key = WorkloadKey(workload);
         string[] streams = eventType == WatchEvent<Workload>.Deleted
             ? []
-            : [.. WorkloadTriggers.Read(workload).Triggers
+            : [.. WorkloadTriggers.Read(workload.Metadata).Triggers
                 .Select(t => WorkloadTriggers.Tag(t, workload.Metadata.Namespace)?.StreamKey)
                 .OfType<string>()
                 .Distinct(StringComparer.Ordinal)];
@@ -149,7 +149,7 @@ public sealed class WorkloadTriggerController : ImageStreamController
         where T : Workload
     {
         var key = $"{workload.Metadata.Namespace}/{workload.Metadata.Name}";
-        var read = WorkloadTriggers.Read(workload);
+        var read = WorkloadTriggers.Read(workload.Metadata);
         if (read.Error is not null)
         {
             Logger.LogWarning("triggers: {Kind} {Key} left alone: {Error}", workload.Kind, key, read.Error);

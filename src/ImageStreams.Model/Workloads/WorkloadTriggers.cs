@@ -33,10 +33,10 @@ public static class WorkloadTriggers
     private static readonly string[] ContainerLists = ["containers", "initContainers"];
 
     /// <summary>The triggers in a workload's annotation: none when it has no annotation, an error when the value is not a JSON array of triggers.</summary>
-    public static WorkloadTriggerList Read(Workload workload)
+    public static WorkloadTriggerList Read(ObjectMeta metadata)
     {
-        ArgumentNullException.ThrowIfNull(workload);
-        if (workload.Metadata.Annotation(Annotation) is not { } value)
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (metadata.Annotation(Annotation) is not { } value)
         {
             return new WorkloadTriggerList([]);
         }
