@@ -75,7 +75,7 @@ public class ErrorTests
         await using var server = await TestServer.StartAsync();
 
         AssertStatus(await server.GetAsync("/apis/image.openshift.io/v1/namespaces/default/buildconfigs"), HttpStatusCode.NotFound, "NotFound", "could not find the requested resource");
-        AssertStatus(await server.GetAsync("/apis/apps/v1/deployments"), HttpStatusCode.NotFound, "NotFound", "could not find the requested resource");
+        AssertStatus(await server.GetAsync("/apis/apps/v1/replicasets"), HttpStatusCode.NotFound, "NotFound", "could not find the requested resource");
         AssertStatus(await server.GetAsync("/nothing/here"), HttpStatusCode.NotFound, "NotFound", "could not find the requested resource");
     }
 
