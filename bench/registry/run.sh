@@ -18,27 +18,8 @@ for tool in skopeo umoci docker-registry curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y skopeo umoci docker-registry curl)" >&2; exit 1; }
 done
 
-work=$(mktemp -d /tmp/bench-registry.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-wait_for() {
-  for _ in $(seq 1 300); do
-    # Any answer will do: ours asks for credentials (401) on /v2/.
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$1/v2/")" != 000 ] && return 0
-    sleep 0.1
-  done
-  echo "bench: nothing answers on $1" >&2
-  exit 1
-}
+source "$root/bench/lib.sh"
+bench_work registry
 peak_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 # CPU seconds (user + system) a process has used so far.
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"; }
@@ -72,8 +53,8 @@ is_port=$(free_port)
 "${isctl[@]}" serve --listen "127.0.0.1:$is_port" --data-dir "$work/is" --write-client-config=false > "$work/is.log" 2>&1 &
 is_pid=$!
 pids+=("$is_pid")
-wait_for "127.0.0.1:$dr_port"
-wait_for "127.0.0.1:$is_port"
+wait_for_registry "127.0.0.1:$dr_port"
+wait_for_registry "127.0.0.1:$is_port"
 admin_token=$(cat "$work/is/admin.token")
 # skopeo logs in to ours with the admin's token (the token flow), and needs no credentials for docker-registry.
 creds_for() { if [ "$1" = "127.0.0.1:$is_port" ]; then echo "admin:$admin_token"; fi; }

@@ -16,26 +16,8 @@ for tool in skopeo umoci docker-registry curl jq; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y skopeo umoci docker-registry curl jq)" >&2; exit 1; }
 done
 
-work=$(mktemp -d /tmp/bench-cascade.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-wait_for() {
-  for _ in $(seq 1 300); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$1/v2/")" != 000 ] && return 0
-    sleep 0.1
-  done
-  echo "bench: nothing answers on $1" >&2
-  exit 1
-}
+source "$root/bench/lib.sh"
+bench_work cascade
 
 layout="$work/oci"
 umoci init --layout "$layout"
@@ -55,8 +37,8 @@ pids+=($!)
 port=$(free_port)
 "${isctl[@]}" serve --listen "127.0.0.1:$port" --data-dir "$work/data" --write-client-config=false > "$work/serve.log" 2>&1 &
 pids+=($!)
-wait_for "127.0.0.1:$dr_port"
-wait_for "127.0.0.1:$port"
+wait_for_registry "127.0.0.1:$dr_port"
+wait_for_registry "127.0.0.1:$port"
 export ISCTL_SERVER="http://127.0.0.1:$port" ISCTL_TOKEN
 ISCTL_TOKEN=$(cat "$work/data/admin.token")
 export ISCTL_CONFIG="$work/isctl.json"
