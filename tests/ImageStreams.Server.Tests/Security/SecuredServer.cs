@@ -69,17 +69,7 @@ public sealed class SecuredServer : IAsyncLifetime
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         }
         using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        JsonNode? json = null;
-        try
-        {
-            json = text.Length > 0 ? JsonNode.Parse(text) : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // Health checks answer plain text.
-        }
-        return new ApiResponse(response.StatusCode, json, text, response.Headers);
+        return await ApiResponse.ReadAsync(response);
     }
 
     public static JsonObject Stream(string name) => new()

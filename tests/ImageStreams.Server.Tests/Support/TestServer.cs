@@ -11,6 +11,22 @@ namespace ImageStreams.Server.Tests.Support;
 /// <summary>What the API answered: the status code and the body as JSON (null when it is not JSON).</summary>
 public sealed record ApiResponse(HttpStatusCode Status, JsonNode? Body, string Text, HttpResponseHeaders Headers)
 {
+    /// <summary>Reads an answer: its body as JSON when it is JSON, its text either way (health checks, YAML).</summary>
+    public static async Task<ApiResponse> ReadAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        JsonNode? json = null;
+        try
+        {
+            json = text.Length > 0 ? JsonNode.Parse(text) : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not JSON: the text is still there.
+        }
+        return new ApiResponse(response.StatusCode, json, text, response.Headers);
+    }
+
     public JsonObject Object => Body as JsonObject ?? throw new InvalidOperationException($"not a JSON object ({(int)Status}): {Text}");
 
     public string? this[string path] => Lookup(Body, path);
@@ -166,17 +182,7 @@ public sealed class TestServer : IAsyncDisposable
             request.Headers.TryAddWithoutValidation("Accept", accept);
         }
         using var response = await Client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        JsonNode? json = null;
-        try
-        {
-            json = text.Length > 0 ? JsonNode.Parse(text) : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // Not JSON (health checks, YAML): the text is still there.
-        }
-        return new ApiResponse(response.StatusCode, json, text, response.Headers);
+        return await ApiResponse.ReadAsync(response);
     }
 
     public async Task CreateNamespaceAsync(string name)
