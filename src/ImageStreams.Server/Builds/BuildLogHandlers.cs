@@ -19,10 +19,16 @@ internal sealed class BuildLogStreamer(IResourceClient<BuildModel> builds, Build
     /// <summary>How often a followed log is checked for new lines and its build for its end.</summary>
     public static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(200);
 
-    public async Task StreamAsync(HttpContext context, string ns, string name)
+    /// <summary>How long a build whose number is already taken may take to be stored (the number and the build are two writes).</summary>
+    public static readonly TimeSpan CreationGrace = TimeSpan.FromSeconds(10);
+
+    /// <param name="numbered">The build's number was read from its BuildConfig: it exists, or is about to.</param>
+    public async Task StreamAsync(HttpContext context, string ns, string name, bool numbered = false)
     {
         var cancellationToken = context.RequestAborted;
-        var build = await builds.GetAsync(ns, name, cancellationToken).ConfigureAwait(false);
+        var build = numbered
+            ? await NumberedBuildAsync(ns, name, cancellationToken).ConfigureAwait(false)
+            : await builds.GetAsync(ns, name, cancellationToken).ConfigureAwait(false);
         var follow = context.Request.Query["follow"] is ["true" or "1"];
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "text/plain; charset=utf-8";
@@ -44,6 +50,23 @@ internal sealed class BuildLogStreamer(IResourceClient<BuildModel> builds, Build
                 return;
             }
             build = current;
+        }
+    }
+
+    private async Task<BuildModel> NumberedBuildAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + CreationGrace;
+        while (true)
+        {
+            if (await builds.FindAsync(ns, name, cancellationToken).ConfigureAwait(false) is { } build)
+            {
+                return build;
+            }
+            if (time.GetUtcNow() >= deadline)
+            {
+                return await builds.GetAsync(ns, name, cancellationToken).ConfigureAwait(false);
+            }
+            await Task.Delay(FollowInterval, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -106,6 +129,6 @@ internal sealed class BuildConfigLogHandler(IResourceClient<BuildConfig> configs
         var build = context.Request.Query["version"] is [{ Length: > 0 } version] && long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             ? n
             : latest;
-        await streamer.StreamAsync(context, ns, BuildInstantiator.BuildName(name, build)).ConfigureAwait(false);
+        await streamer.StreamAsync(context, ns, BuildInstantiator.BuildName(name, build), numbered: true).ConfigureAwait(false);
     }
 }

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using ImageStreams.Server.Builds;
 using ImageStreams.Server.Tests.Support;
 using static ImageStreams.Server.Tests.Builds.BuildDocuments;
 
@@ -218,6 +219,32 @@ public class BuildControllerTests
         Assert.Equal("text/plain; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         Assert.Contains("STEP 2: done", seen.ToString(), StringComparison.Ordinal);
         Assert.Equal("Complete", await server.PhaseAsync(name));
+    }
+
+    [Fact]
+    public async Task FollowedLogOfABuildConfig_WaitsForABuildWhoseNumberIsTakenButNotYetStored()
+    {
+        var builder = new RecordingBuilder();
+        await using var server = await TestServer.StartAsync(services: builder.Services);
+        await server.CreateConfigAsync(Config("web"));
+        // The number is taken (lastVersion 1) and the build is stored a moment later, as a trigger does in two writes.
+        var config = (await server.GetAsync($"{ConfigsPath("default")}/web")).Object;
+        config["status"]!["lastVersion"] = 1;
+        Assert.Equal(HttpStatusCode.OK, (await server.PutAsync($"{ConfigsPath("default")}/web/status", config)).Status);
+
+        var log = server.Client.GetAsync($"{ConfigsPath("default")}/web/log?follow=true");
+        await Task.Delay(BuildLogStreamer.FollowInterval * 3);
+        var created = await server.PostAsync(BuildsPath("default"), JsonNode.Parse("""
+            {"apiVersion":"build.openshift.io/v1","kind":"Build",
+             "metadata":{"name":"web-1","labels":{"buildconfig":"web","openshift.io/build-config.name":"web"}},
+             "spec":{"source":{"dockerfile":"FROM scratch\n"},"strategy":{"dockerStrategy":{}},
+                     "output":{"to":{"kind":"ImageStreamTag","name":"web:latest"}}}}
+            """)!);
+        Assert.True(created.Status == HttpStatusCode.Created, created.Text);
+        using var response = await log.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("STEP 2: done", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
